@@ -1,0 +1,19 @@
+"""Test harness shared by every app: fast hashing, plain static storage, personas."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["zhaoluo.testing.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # Argon2 costs ~130 ms a hash; one dedicated test keeps the real hasher honest.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The manifest storage needs collectstatic; tests serve static files as they are.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = str(tmp_path / "media")

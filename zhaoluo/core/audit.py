@@ -1,0 +1,97 @@
+"""Writing audit rows. Every service calls `record` inside its own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from . import context
+from .models import AuditEvent
+
+Snapshot = dict[str, Any]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> Snapshot:
+    """The values of a record worth showing in its history, keyed by field name.
+
+    Foreign keys are stored as their display text so the timeline still reads after
+    the referenced record is renamed or deleted.
+    """
+    out: Snapshot = {}
+    for field in obj._meta.concrete_fields:
+        name = field.name
+        if fields is not None and name not in fields:
+            continue
+        if name in {"id", "created_at", "updated_at", "version"}:
+            continue
+        if isinstance(field, models.ForeignKey):
+            out[name] = _jsonable(getattr(obj, name))
+        else:
+            out[name] = _jsonable(getattr(obj, field.attname))
+    return out
+
+
+def diff(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:
+    """Only the keys whose values changed, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def type_name(obj: models.Model) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
+    parent: models.Model | None = None,
+    note: str = "",
+) -> AuditEvent:
+    ctx = context.current()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        actor=user,
+        actor_name=_actor_name(user),
+        action=action,
+        object_type=type_name(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        parent_type=type_name(parent) if parent is not None else "",
+        parent_id=str(parent.pk) if parent is not None else "",
+        before=before,
+        after=after,
+        note=note,
+        ip=ctx.ip,
+        source=ctx.source,
+    )
+
+
+def _actor_name(user: Any) -> str:
+    if user is None:
+        return "系统"
+    official = getattr(user, "official", None)
+    return official.name if official is not None else user.get_username()

@@ -1,0 +1,69 @@
+"""Chinese working days, make-up days (调休) included.
+
+chinese-calendar carries the State Council's notices; an administrator's CalendarDay
+row overrides it (for a year the package does not know yet). Outside the package's
+range, with no override, Monday to Friday are working days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import chinese_calendar
+
+
+def _packaged_is_workday(day: dt.date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    from .models import CalendarDay
+
+    rows = CalendarDay.objects.filter(day__gte=start, day__lte=end).values_list("day", "is_workday")
+    return dict(rows)
+
+
+def is_workday(day: dt.date) -> bool:
+    override = _overrides(day, day)
+    if day in override:
+        return override[day]
+    return _packaged_is_workday(day)
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """Working days in (start, end]: the number of working days by which `end` is after `start`.
+
+    Negative when end is before start. Zero when they are the same day.
+    """
+    if end == start:
+        return 0
+    sign = 1
+    if end < start:
+        start, end, sign = end, start, -1
+    overrides = _overrides(start, end)
+    count = 0
+    day = start + dt.timedelta(days=1)
+    while day <= end:
+        if overrides[day] if day in overrides else _packaged_is_workday(day):
+            count += 1
+        day += dt.timedelta(days=1)
+    return sign * count
+
+
+def add_workdays(start: dt.date, n: int) -> dt.date:
+    """The date n working days after `start` (n ≥ 0); n = 0 gives start itself."""
+    if n < 0:
+        raise ValueError("n must be ≥ 0")
+    # Long holidays (Spring Festival) stretch n working days to well over n days;
+    # 2n + 30 calendar days covers any published year.
+    overrides = _overrides(start, start + dt.timedelta(days=n * 2 + 30))
+    day = start
+    left = n
+    while left > 0:
+        day += dt.timedelta(days=1)
+        workday = overrides[day] if day in overrides else _packaged_is_workday(day)
+        if workday:
+            left -= 1
+    return day

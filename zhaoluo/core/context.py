@@ -1,0 +1,34 @@
+"""Who and where a write comes from, for the audit row.
+
+The middleware fills this for web and API requests; the CLI and scheduled work set
+their own source. Services read it instead of taking the request as an argument.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip: str | None = None
+    source: str = "cli"
+
+
+_current: ContextVar[RequestContext] = ContextVar("zhaoluo_request_context", default=RequestContext())
+
+
+def current() -> RequestContext:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def using(ctx: RequestContext) -> Iterator[None]:
+    token = _current.set(ctx)
+    try:
+        yield
+    finally:
+        _current.reset(token)

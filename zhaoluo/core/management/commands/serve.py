@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "启动网页和接口服务 / serve the web UI and API (gunicorn)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="监听地址 / address to bind (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="端口 / port (default 8000)")
+        parser.add_argument("--workers", type=int, default=2, help="工作进程数 / worker processes")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        serve(host=options["host"], port=options["port"], workers=options["workers"])
+
+
+def serve(*, host: str, port: int, workers: int = 2) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from zhaoluo.wsgi import application
+
+    class App(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-" if settings.DEBUG else None)
+            self.cfg.set("timeout", 120)
+
+        def load(self) -> Any:
+            return application
+
+    App().run()

@@ -1,0 +1,75 @@
+"""Shared model base, the audit log and the working-day calendar override."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    """Timestamps plus a version counter for optimistic locking (HTTP 409 on a stale edit)."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One row per write, written by the service in the same transaction as the write.
+
+    `object_*` names the record written; `parent_*` the record whose timeline shows it
+    (a milestone's project, for example), so a project's timeline is one indexed query.
+    """
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    parent_type = models.CharField(_("上级对象类型"), max_length=64, blank=True)
+    parent_id = models.CharField(_("上级对象编号"), max_length=64, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=16, blank=True, help_text="web / api / cli / import / tick")
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["parent_type", "parent_id", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class CalendarDay(models.Model):
+    """An administrator's override of the working-day calendar (new year's 调休 notices).
+
+    The packaged calendar (chinese-calendar) is the default; a row here wins over it.
+    """
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("说明"), max_length=64, blank=True, help_text=_("例如：春节调休上班"))
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'上班' if self.is_workday else '休息'} {self.name}"

@@ -1,0 +1,50 @@
+"""Field validators shared by models, forms, the API and ledgers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError as StdnumError
+
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_NATIONAL_PROJECT_CODE = re.compile(r"^\d{24}$")
+_INDUSTRY_CODE = re.compile(r"^\d{4}$")
+
+
+def normalise_uscc(value: str) -> str:
+    """Full-width to half-width, upper case, no spaces: what a clerk means by the code."""
+    return unicodedata.normalize("NFKC", value or "").replace(" ", "").strip().upper()
+
+
+def validate_uscc(value: str) -> None:
+    """GB 32100-2015, check character included (python-stdnum does the arithmetic)."""
+    code = normalise_uscc(value)
+    try:
+        stdnum_uscc.validate(code)
+    except InvalidLength as exc:
+        raise ValidationError(_("统一社会信用代码应为 18 位，实际 %(n)s 位"), params={"n": len(code)}) from exc
+    except InvalidChecksum as exc:
+        raise ValidationError(_("统一社会信用代码校验位错误")) from exc
+    except InvalidFormat as exc:
+        raise ValidationError(_("统一社会信用代码含有不允许的字符")) from exc
+    except StdnumError as exc:
+        raise ValidationError(_("统一社会信用代码无效")) from exc
+
+
+def validate_phone(value: str) -> None:
+    if not _PHONE.match(value or ""):
+        raise ValidationError(_("联系电话应为 11 位手机号（1 开头）或带区号的座机（如 0710-1234567）"))
+
+
+def validate_national_project_code(value: str) -> None:
+    if not _NATIONAL_PROJECT_CODE.match(value or ""):
+        raise ValidationError(_("项目代码应为 24 位数字（全国投资项目在线审批监管平台赋码）"))
+
+
+def validate_industry_code(value: str) -> None:
+    if not _INDUSTRY_CODE.match(value or ""):
+        raise ValidationError(_("行业代码应为 GB/T 4754-2017 的 4 位小类代码"))

@@ -1,0 +1,213 @@
+"""The light engine: each enabled LightRule looks at a project and may give a reason.
+
+A project's light is its worst reason's level (green with none). Rule kinds are small
+functions registered below; their thresholds live in the rule's `params`, which an
+administrator edits, so "yellow up to 5 working days" is data, not code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from zhaoluo.core import calendar as workdays
+from zhaoluo.core.dates import add_months
+
+from .choices import LIGHT_RANK, Light, RuleKind, Stage
+from .models import LightRule, Milestone, Project
+
+CLOSED_STAGES = frozenset({Stage.TERMINATED, Stage.AT_CAPACITY})
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    rule_name: str
+    level: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    light: str
+    reasons: list[Reason]
+
+
+Finding = tuple[str, str]  # (level, message)
+Evaluator = Callable[[Project, dict[str, Any], dt.date], Finding | None]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    label: str
+    minimum: Decimal
+    maximum: Decimal
+
+
+_EVALUATORS: dict[str, Evaluator] = {}
+_PARAMS: dict[str, list[ParamSpec]] = {}
+
+
+def rule_kind(kind: str, params: Iterable[ParamSpec] = ()) -> Callable[[Evaluator], Evaluator]:
+    def register(fn: Evaluator) -> Evaluator:
+        _EVALUATORS[kind] = fn
+        _PARAMS[kind] = list(params)
+        return fn
+
+    return register
+
+
+def validate_params(kind: str, params: Any) -> list[str]:
+    """Chinese messages for every parameter that is missing or out of range."""
+    if kind not in _EVALUATORS:
+        return [f"未知的规则类型：{kind}"]
+    if not isinstance(params, dict):
+        return ["参数应为 JSON 对象"]
+    errors = []
+    for spec in _PARAMS[kind]:
+        value = params.get(spec.name)
+        try:
+            number = Decimal(str(value))
+        except Exception:  # noqa: BLE001 - any unparsable value is the same user error
+            errors.append(f"缺少或无效的参数“{spec.label}”（{spec.name}）")
+            continue
+        if not spec.minimum <= number <= spec.maximum:
+            errors.append(f"参数“{spec.label}”应在 {spec.minimum} 到 {spec.maximum} 之间")
+    if kind == RuleKind.PROGRESS_BELOW_PLAN and not errors:
+        if Decimal(str(params["red_below_pct"])) > Decimal(str(params["yellow_below_pct"])):
+            errors.append("红灯阈值不能高于黄灯阈值")
+    return errors
+
+
+def evaluate(project: Project, rules: Iterable[LightRule], today: dt.date) -> Verdict:
+    """The light of one project. Needs task_force, milestones and progress_reports prefetched."""
+    if project.stage in CLOSED_STAGES:
+        return Verdict(Light.GREEN, [])
+    reasons: list[Reason] = []
+    for rule in rules:
+        if not rule.enabled or (rule.only_key and not project.is_key):
+            continue
+        finding = _EVALUATORS[rule.kind](project, rule.params, today)
+        if finding is not None:
+            reasons.append(Reason(rule=rule.code, rule_name=rule.name, level=finding[0], message=finding[1]))
+    reasons.sort(key=lambda r: -LIGHT_RANK[Light(r.level)])
+    light = reasons[0].level if reasons else Light.GREEN
+    return Verdict(light, reasons)
+
+
+@rule_kind(RuleKind.SIX_ONES)
+def _six_ones(project: Project, params: dict[str, Any], today: dt.date) -> Finding | None:
+    missing = project.six_ones_missing
+    if not missing:
+        return None
+    return Light.RED, "六个一未落实：缺" + "、".join(missing)
+
+
+@rule_kind(
+    RuleKind.MILESTONE_OVERDUE,
+    [ParamSpec("yellow_max_workdays", "逾期多少个工作日内为黄灯", Decimal(0), Decimal(250))],
+)
+def _milestone_overdue(project: Project, params: dict[str, Any], today: dt.date) -> Finding | None:
+    limit = int(params["yellow_max_workdays"])
+    late: list[tuple[int, Milestone]] = []
+    for milestone in project.milestones.all():
+        if milestone.actual_on is None and milestone.planned_on < today:
+            days = workdays.workdays_between(milestone.planned_on, today)
+            if days > 0:
+                late.append((days, milestone))
+    if not late:
+        return None
+    late.sort(key=lambda item: -item[0])
+    worst = late[0][0]
+    level = Light.RED if worst > limit else Light.YELLOW
+    parts = [f"“{m.name}”计划{m.planned_on:%Y-%m-%d}完成，已逾期{d}个工作日" for d, m in late]
+    return level, "节点逾期：" + "；".join(parts)
+
+
+def planned_pct(project: Project, today: dt.date) -> Decimal | None:
+    milestones = list(project.milestones.all())
+    total = sum((m.weight for m in milestones), Decimal(0))
+    if not total:
+        return None
+    due = sum((m.weight for m in milestones if m.planned_on <= today), Decimal(0))
+    return due * 100 / total
+
+
+def actual_pct(project: Project) -> Decimal | None:
+    """Latest reported 形象进度, or the weight of milestones done when nothing is reported."""
+    reports = sorted(project.progress_reports.all(), key=lambda r: r.period, reverse=True)
+    if reports:
+        return Decimal(reports[0].image_progress)
+    milestones = list(project.milestones.all())
+    total = sum((m.weight for m in milestones), Decimal(0))
+    if not total:
+        return None
+    done = sum((m.weight for m in milestones if m.actual_on is not None), Decimal(0))
+    return done * 100 / total
+
+
+@rule_kind(
+    RuleKind.PROGRESS_BELOW_PLAN,
+    [
+        ParamSpec("yellow_below_pct", "低于计划进度的百分之多少为黄灯", Decimal(0), Decimal(100)),
+        ParamSpec("red_below_pct", "低于计划进度的百分之多少为红灯", Decimal(0), Decimal(100)),
+    ],
+)
+def _progress_below_plan(project: Project, params: dict[str, Any], today: dt.date) -> Finding | None:
+    planned = planned_pct(project, today)
+    actual = actual_pct(project)
+    if not planned or actual is None:
+        return None
+    ratio = actual * 100 / planned
+    red, yellow = Decimal(str(params["red_below_pct"])), Decimal(str(params["yellow_below_pct"]))
+    if ratio >= yellow:
+        return None
+    level = Light.RED if ratio < red else Light.YELLOW
+    threshold = red if level == Light.RED else yellow
+    return level, (
+        f"进度滞后：实际 {actual:.0f}%，计划 {planned:.0f}%，完成计划的 {ratio:.0f}%（低于 {threshold:g}%）"
+    )
+
+
+@rule_kind(
+    RuleKind.SIGNED_NOT_STARTED,
+    [ParamSpec("months", "签约后多少个月未开工", Decimal(1), Decimal(60))],
+)
+def _signed_not_started(project: Project, params: dict[str, Any], today: dt.date) -> Finding | None:
+    if project.stage != Stage.SIGNED or project.signed_on is None:
+        return None
+    months = int(params["months"])
+    deadline = add_months(project.signed_on, months)
+    if today <= deadline:
+        return None
+    return Light.RED, f"签约未开工：{project.signed_on:%Y-%m-%d}签约，超过{months}个月（{deadline:%Y-%m-%d}）仍未开工"
+
+
+PRESETS: list[dict[str, Any]] = [
+    {
+        "code": "six-ones", "name": "六个一未落实", "kind": RuleKind.SIX_ONES, "params": {},
+        "only_key": True, "basis": "招落一体“六个一”制度：重点项目须有包保领导、牵头单位、专班和方案",
+    },
+    {
+        "code": "milestone-overdue", "name": "节点逾期", "kind": RuleKind.MILESTONE_OVERDUE,
+        "params": {"yellow_max_workdays": 5}, "only_key": False,
+        "basis": "逾期 5 个工作日内黄灯，超过红灯（法定节假日和调休按国务院通知）",
+    },
+    {
+        "code": "progress-wuhan", "name": "进度滞后于计划", "kind": RuleKind.PROGRESS_BELOW_PLAN,
+        "params": {"yellow_below_pct": 80, "red_below_pct": 60}, "only_key": False,
+        "basis": "武汉做法：完成计划进度不足 80% 黄灯，不足 60% 红灯",
+    },
+    {
+        "code": "signed-not-started-yinchuan", "name": "签约未开工", "kind": RuleKind.SIGNED_NOT_STARTED,
+        "params": {"months": 3}, "only_key": False,
+        "basis": "银川做法：签约后三个月未开工红灯",
+    },
+]

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("zhaoluo.core.urls")),
+    path("projects/", include("zhaoluo.projects.urls")),
+    path("enterprises/", include("zhaoluo.enterprises.urls")),
+    path("stats/", include("zhaoluo.stats.urls")),
+    path("api/", include("zhaoluo.api_urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover - production serves media from nginx behind a login check
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
