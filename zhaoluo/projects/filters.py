@@ -1,0 +1,67 @@
+"""One FilterSet for projects: the list page, the API and the Excel export all use it,
+so what a user filters is exactly what they see, fetch and download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as filters
+from django.db.models import Q, QuerySet
+
+from zhaoluo.chains.models import Cluster
+from zhaoluo.orgs import selectors as org_selectors
+
+from .choices import Light, Stage
+from .models import Project
+
+
+def _townships(request: Any) -> QuerySet[Any]:
+    return org_selectors.townships(user=getattr(request, "user", None))
+
+
+def _leaders(request: Any) -> QuerySet[Any]:
+    return org_selectors.leaders(user=getattr(request, "user", None))
+
+
+def _units(request: Any) -> QuerySet[Any]:
+    return org_selectors.units(user=getattr(request, "user", None))
+
+
+class ProjectFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="关键词", method="search", help_text="项目名称、编号或投资方")
+    stage = filters.MultipleChoiceFilter(label="阶段", choices=Stage.choices)
+    is_key = filters.BooleanFilter(label="重点项目")
+    is_strategic = filters.BooleanFilter(label="战略性新兴产业")
+    is_100m = filters.BooleanFilter(label="亿元以上")
+    cluster = filters.ModelChoiceFilter(label="产业集群", queryset=Cluster.objects.all())
+    township = filters.ModelChoiceFilter(label="镇街", queryset=_townships)
+    leader = filters.ModelChoiceFilter(label="包保领导", queryset=_leaders)
+    lead_unit = filters.ModelChoiceFilter(label="牵头单位", queryset=_units)
+    light = filters.MultipleChoiceFilter(label="灯色", choices=Light.choices)
+    signed_year = filters.NumberFilter(label="签约年度", field_name="signed_on", lookup_expr="year")
+    ordering = filters.OrderingFilter(
+        label="排序",
+        fields=(
+            ("name", "name"),
+            ("planned_investment", "planned_investment"),
+            ("signed_on", "signed_on"),
+            ("started_on", "started_on"),
+            ("stage", "stage"),
+            ("light", "light"),
+            ("updated_at", "updated_at"),
+        ),
+        field_labels={
+            "name": "项目名称", "planned_investment": "计划总投资", "signed_on": "签约日期",
+            "started_on": "开工日期", "stage": "阶段", "light": "灯色", "updated_at": "更新时间",
+        },
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "stage", "is_key", "is_strategic", "is_100m", "cluster", "township", "leader", "lead_unit", "light", "signed_year"]
+
+    def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(investor__icontains=value))
