@@ -31,7 +31,8 @@ def usage() -> str:
     lines += [
         "",
         "zhaoluo <命令> --help 查看该命令的参数 / shows a command's options.",
-        "未设置 DATABASE_URL 时使用 ./var/ 下的内置 SQLite 数据库 / without DATABASE_URL the embedded SQLite database in ./var/ is used.",
+        "未设置 DATABASE_URL 时使用 ./var/ 下的内置 SQLite 数据库",
+        "without DATABASE_URL the embedded SQLite database in ./var/ is used.",
     ]
     return "\n".join(lines)
 

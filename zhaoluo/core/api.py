@@ -38,8 +38,11 @@ def validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ConflictError):
         return _error(
-            "conflict", exc.message, status.HTTP_409_CONFLICT,
-            current_version=exc.current_version, changes=exc.changes,
+            "conflict",
+            exc.message,
+            status.HTTP_409_CONFLICT,
+            current_version=exc.current_version,
+            changes=exc.changes,
         )
     if isinstance(exc, DjangoValidationError):
         fields = validation_fields(exc)

@@ -8,6 +8,7 @@ range, with no override, Monday to Friday are working days.
 from __future__ import annotations
 
 import datetime as dt
+
 import chinese_calendar
 
 

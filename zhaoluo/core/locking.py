@@ -32,14 +32,17 @@ def claim_version(instance: models.Model, expected_version: int | None, submitte
     now = snapshot(current)
     changes = {k: now[k] for k in submitted if k in now and now[k] != _plain(submitted[k])}
     last = (
-        AuditEvent.objects.filter(object_type=f"{model._meta.app_label}.{model._meta.model_name}", object_id=str(instance.pk))
+        AuditEvent.objects.filter(
+            object_type=f"{model._meta.app_label}.{model._meta.model_name}", object_id=str(instance.pk)
+        )
         .order_by("-at", "-id")
         .first()
     )
     who = f"{last.actor_name}于{last.at:%m-%d %H:%M}" if last else "他人"
+    version: int = current.version  # type: ignore[attr-defined]
     raise ConflictError(
-        message=f"“{current}”已被{who}修改（当前版本 {current.version}，您编辑的是版本 {expected_version}），请刷新后再保存",  # type: ignore[attr-defined]
-        current_version=current.version,  # type: ignore[attr-defined]
+        message=f"“{current}”已被{who}修改（当前版本 {version}，您编辑的是版本 {expected_version}），请刷新后再保存",
+        current_version=version,
         changes=changes,
     )
 

@@ -39,4 +39,6 @@ class EnterpriseFilterSet(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(uscc__icontains=value.upper()) | Q(products__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(uscc__icontains=value.upper()) | Q(products__icontains=value)
+        )

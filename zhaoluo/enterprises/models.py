@@ -14,19 +14,19 @@ from .choices import Listing
 
 
 class Enterprise(BaseModel):
-    district = models.ForeignKey(
-        "orgs.Region", verbose_name=_("所属区"), on_delete=models.PROTECT, related_name="+"
-    )
+    district = models.ForeignKey("orgs.Region", verbose_name=_("所属区"), on_delete=models.PROTECT, related_name="+")
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
     name = models.CharField(_("企业名称"), max_length=128, unique=True)
     township = models.ForeignKey(
         "orgs.Region", verbose_name=_("所属镇街"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    industry_code = models.CharField(
-        _("行业代码"), max_length=4, blank=True, validators=[validate_industry_code]
-    )
+    industry_code = models.CharField(_("行业代码"), max_length=4, blank=True, validators=[validate_industry_code])
     cluster = models.ForeignKey(
-        "chains.Cluster", verbose_name=_("产业集群"), null=True, blank=True, on_delete=models.SET_NULL,
+        "chains.Cluster",
+        verbose_name=_("产业集群"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="enterprises",
     )
     above_scale = models.BooleanField(_("规上企业"), default=False)

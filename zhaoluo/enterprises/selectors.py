@@ -19,7 +19,7 @@ def enterprise_list(*, user: Any) -> QuerySet[Enterprise]:
         return qs.filter(district_id=scope.district_id)
     if scope.kind is ScopeKind.TOWNSHIP:
         return qs.filter(district_id=scope.district_id, township_id=scope.township_id)
-    if scope.kind is ScopeKind.ENTERPRISE:
+    if scope.kind is ScopeKind.ENTERPRISE and scope.enterprise_id is not None:
         return qs.filter(pk=scope.enterprise_id)
     if scope.kind in (ScopeKind.UNIT, ScopeKind.PORTFOLIO):
         # Units and leaders see the enterprises behind the projects they can see.

@@ -17,8 +17,22 @@ from zhaoluo.orgs.models import Region, User
 from .models import Enterprise
 
 EDITABLE_FIELDS = [
-    "uscc", "name", "township", "industry_code", "cluster", "above_scale", "above_scale_since", "high_tech",
-    "high_tech_since", "listing", "listing_since", "products", "needs", "employees", "contact", "phone",
+    "uscc",
+    "name",
+    "township",
+    "industry_code",
+    "cluster",
+    "above_scale",
+    "above_scale_since",
+    "high_tech",
+    "high_tech_since",
+    "listing",
+    "listing_since",
+    "products",
+    "needs",
+    "employees",
+    "contact",
+    "phone",
 ]
 # 科经局 keeps the registry; 招商人员 register the investors they bring in.
 MANAGE_ROLES = frozenset({Role.ECONOMY, Role.INVESTMENT})
@@ -32,7 +46,7 @@ def _require(by: User | None) -> None:
 def _assign(enterprise: Enterprise, data: Mapping[str, Any]) -> None:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({k: "该字段不能在此修改" for k in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "该字段不能在此修改"))
     for key, value in data.items():
         setattr(enterprise, key, value)
 

@@ -48,7 +48,10 @@ class Unit(BaseModel):
     name = models.CharField(_("单位名称"), max_length=100, unique=True)
     kind = models.CharField(_("类型"), max_length=16, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     region = models.ForeignKey(
-        Region, verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="units",
+        Region,
+        verbose_name=_("所属地区"),
+        on_delete=models.PROTECT,
+        related_name="units",
         help_text=_("镇街单位填所在镇街，部门填所在区"),
     )
 
@@ -96,12 +99,21 @@ class User(AbstractUser):
         Unit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("管辖地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        Region,
+        verbose_name=_("管辖地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         help_text=_("区级角色填所在区，镇街用户填所在镇街"),
     )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("所属企业"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="contacts",
+        "enterprises.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
     )
 
     class Meta:

@@ -40,7 +40,7 @@ def scope_for(user: Any) -> Scope:
         return NOTHING
     cached = getattr(user, "_zhaoluo_scope", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     result = _compute(user)
     user._zhaoluo_scope = result
     return result
@@ -51,14 +51,16 @@ def _compute(user: Any) -> Scope:
     region = user.region
     district = region.district() if region is not None else None
     district_id = district.pk if district is not None else None
-    if not role or district_id is None and role != Role.ENTERPRISE:
+    if not role or (district_id is None and role != Role.ENTERPRISE):
         return NOTHING
     if role in DISTRICT_WIDE_ROLES:
         return Scope(ScopeKind.DISTRICT, district_id=district_id)
     unit = user.unit
     if role == Role.TOWNSHIP or (role == Role.UNIT and unit is not None and unit.kind == UnitKind.TOWNSHIP):
-        township = region if region is not None and region.level == RegionLevel.TOWNSHIP else (
-            unit.region if unit is not None else None
+        township = (
+            region
+            if region is not None and region.level == RegionLevel.TOWNSHIP
+            else (unit.region if unit is not None else None)
         )
         if township is None:
             return NOTHING

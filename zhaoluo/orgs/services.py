@@ -17,7 +17,8 @@ def region_create(*, by: User | None, code: str, name: str, level: str, parent: 
     region = Region(code=code, name=name, level=level, parent=parent)
     region.full_clean()
     expected_parent = {
-        RegionLevel.CITY: RegionLevel.PROVINCE, RegionLevel.DISTRICT: RegionLevel.CITY,
+        RegionLevel.CITY: RegionLevel.PROVINCE,
+        RegionLevel.DISTRICT: RegionLevel.CITY,
         RegionLevel.TOWNSHIP: RegionLevel.DISTRICT,
     }.get(RegionLevel(level))
     if expected_parent and (parent is None or parent.level != expected_parent):
@@ -65,13 +66,24 @@ def user_create(
     if role not in Role.values:
         raise ValidationError({"role": f"未知的角色：{role}"})
     user = User(
-        username=username.strip(), role=role, region=region, unit=unit, official=official,
-        enterprise_id=enterprise_id, is_staff=role == Role.SYSADMIN, is_superuser=role == Role.SYSADMIN,
+        username=username.strip(),
+        role=role,
+        region=region,
+        unit=unit,
+        official=official,
+        enterprise_id=enterprise_id,
+        is_staff=role == Role.SYSADMIN,
+        is_superuser=role == Role.SYSADMIN,
     )
     if check_password:
         validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    audit.record(actor=by, action="user.created", obj=user, after=audit.snapshot(user, ["username", "role", "region", "unit", "official"]))
+    audit.record(
+        actor=by,
+        action="user.created",
+        obj=user,
+        after=audit.snapshot(user, ["username", "role", "region", "unit", "official"]),
+    )
     return user

@@ -14,7 +14,12 @@ class Stage(models.TextChoices):
 
 # The forward path; 终止 leaves it from any stage before 达产.
 STAGE_ORDER: list[str] = [
-    Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING, Stage.AT_CAPACITY,
+    Stage.LEAD,
+    Stage.NEGOTIATING,
+    Stage.SIGNED,
+    Stage.STARTED,
+    Stage.PRODUCING,
+    Stage.AT_CAPACITY,
 ]
 # The date field each dated stage sets (线索 and 在谈 carry no ledger date).
 STAGE_DATE_FIELD: dict[str, str] = {

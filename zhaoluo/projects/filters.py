@@ -51,14 +51,31 @@ class ProjectFilterSet(filters.FilterSet):
             ("updated_at", "updated_at"),
         ),
         field_labels={
-            "name": "项目名称", "planned_investment": "计划总投资", "signed_on": "签约日期",
-            "started_on": "开工日期", "stage": "阶段", "light": "灯色", "updated_at": "更新时间",
+            "name": "项目名称",
+            "planned_investment": "计划总投资",
+            "signed_on": "签约日期",
+            "started_on": "开工日期",
+            "stage": "阶段",
+            "light": "灯色",
+            "updated_at": "更新时间",
         },
     )
 
     class Meta:
         model = Project
-        fields = ["q", "stage", "is_key", "is_strategic", "is_100m", "cluster", "township", "leader", "lead_unit", "light", "signed_year"]
+        fields = [
+            "q",
+            "stage",
+            "is_key",
+            "is_strategic",
+            "is_100m",
+            "cluster",
+            "township",
+            "leader",
+            "lead_unit",
+            "light",
+            "signed_year",
+        ]
 
     def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         value = value.strip()

@@ -80,9 +80,12 @@ def validate_params(kind: str, params: Any) -> list[str]:
             continue
         if not spec.minimum <= number <= spec.maximum:
             errors.append(f"参数“{spec.label}”应在 {spec.minimum} 到 {spec.maximum} 之间")
-    if kind == RuleKind.PROGRESS_BELOW_PLAN and not errors:
-        if Decimal(str(params["red_below_pct"])) > Decimal(str(params["yellow_below_pct"])):
-            errors.append("红灯阈值不能高于黄灯阈值")
+    if (
+        kind == RuleKind.PROGRESS_BELOW_PLAN
+        and not errors
+        and Decimal(str(params["red_below_pct"])) > Decimal(str(params["yellow_below_pct"]))
+    ):
+        errors.append("红灯阈值不能高于黄灯阈值")
     return errors
 
 
@@ -171,9 +174,7 @@ def _progress_below_plan(project: Project, params: dict[str, Any], today: dt.dat
         return None
     level = Light.RED if ratio < red else Light.YELLOW
     threshold = red if level == Light.RED else yellow
-    return level, (
-        f"进度滞后：实际 {actual:.0f}%，计划 {planned:.0f}%，完成计划的 {ratio:.0f}%（低于 {threshold:g}%）"
-    )
+    return level, (f"进度滞后：实际 {actual:.0f}%，计划 {planned:.0f}%，完成计划的 {ratio:.0f}%（低于 {threshold:g}%）")
 
 
 @rule_kind(
@@ -192,22 +193,35 @@ def _signed_not_started(project: Project, params: dict[str, Any], today: dt.date
 
 PRESETS: list[dict[str, Any]] = [
     {
-        "code": "six-ones", "name": "六个一未落实", "kind": RuleKind.SIX_ONES, "params": {},
-        "only_key": True, "basis": "招落一体“六个一”制度：重点项目须有包保领导、牵头单位、专班和方案",
+        "code": "six-ones",
+        "name": "六个一未落实",
+        "kind": RuleKind.SIX_ONES,
+        "params": {},
+        "only_key": True,
+        "basis": "招落一体“六个一”制度：重点项目须有包保领导、牵头单位、专班和方案",
     },
     {
-        "code": "milestone-overdue", "name": "节点逾期", "kind": RuleKind.MILESTONE_OVERDUE,
-        "params": {"yellow_max_workdays": 5}, "only_key": False,
+        "code": "milestone-overdue",
+        "name": "节点逾期",
+        "kind": RuleKind.MILESTONE_OVERDUE,
+        "params": {"yellow_max_workdays": 5},
+        "only_key": False,
         "basis": "逾期 5 个工作日内黄灯，超过红灯（法定节假日和调休按国务院通知）",
     },
     {
-        "code": "progress-wuhan", "name": "进度滞后于计划", "kind": RuleKind.PROGRESS_BELOW_PLAN,
-        "params": {"yellow_below_pct": 80, "red_below_pct": 60}, "only_key": False,
+        "code": "progress-wuhan",
+        "name": "进度滞后于计划",
+        "kind": RuleKind.PROGRESS_BELOW_PLAN,
+        "params": {"yellow_below_pct": 80, "red_below_pct": 60},
+        "only_key": False,
         "basis": "武汉做法：完成计划进度不足 80% 黄灯，不足 60% 红灯",
     },
     {
-        "code": "signed-not-started-yinchuan", "name": "签约未开工", "kind": RuleKind.SIGNED_NOT_STARTED,
-        "params": {"months": 3}, "only_key": False,
+        "code": "signed-not-started-yinchuan",
+        "name": "签约未开工",
+        "kind": RuleKind.SIGNED_NOT_STARTED,
+        "params": {"months": 3},
+        "only_key": False,
         "basis": "银川做法：签约后三个月未开工红灯",
     },
 ]

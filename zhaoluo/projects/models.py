@@ -28,7 +28,6 @@ from .choices import (
 )
 
 HUNDRED_MILLION = Decimal("10000")  # 1 亿元 in 万元
-money = {"max_digits": 14, "decimal_places": 2}
 
 
 class Project(BaseModel):
@@ -41,23 +40,35 @@ class Project(BaseModel):
     investor = models.CharField(_("投资方"), max_length=128, blank=True)
     investor_uscc = models.CharField(_("投资方信用代码"), max_length=18, blank=True, validators=[validate_uscc])
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("项目企业"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="projects",
+        "enterprises.Enterprise",
+        verbose_name=_("项目企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
     )
     township = models.ForeignKey(
         "orgs.Region", verbose_name=_("所属镇街"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     cluster = models.ForeignKey(
-        "chains.Cluster", verbose_name=_("产业集群"), null=True, blank=True, on_delete=models.SET_NULL,
+        "chains.Cluster",
+        verbose_name=_("产业集群"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="projects",
     )
     chain_link = models.ForeignKey(
-        "chains.ChainLink", verbose_name=_("产业链环节"), null=True, blank=True, on_delete=models.SET_NULL,
+        "chains.ChainLink",
+        verbose_name=_("产业链环节"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="projects",
     )
     kind = models.CharField(_("项目类型"), max_length=16, choices=ProjectKind.choices, default=ProjectKind.NEW)
     planned_investment = models.DecimalField(
-        _("计划总投资（万元）"), validators=[MinValueValidator(Decimal("0"))], **money
+        _("计划总投资（万元）"), validators=[MinValueValidator(Decimal("0"))], max_digits=14, decimal_places=2
     )
     is_key = models.BooleanField(_("重点项目"), default=False)
     is_strategic = models.BooleanField(_("战略性新兴产业"), default=False)
@@ -70,11 +81,19 @@ class Project(BaseModel):
     )
     source = models.CharField(_("招商方式"), max_length=32, blank=True)
     leader = models.ForeignKey(
-        "orgs.Official", verbose_name=_("包保领导"), null=True, blank=True, on_delete=models.PROTECT,
+        "orgs.Official",
+        verbose_name=_("包保领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="led_projects",
     )
     lead_unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("牵头单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "orgs.Unit",
+        verbose_name=_("牵头单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="led_projects",
     )
     green_channel = models.BooleanField(_("绿色通道"), default=False)
@@ -153,15 +172,20 @@ def stage_date_errors(project: Project) -> dict[str, str]:
         if value is None:
             continue
         earlier_missing = [
-            Stage(s).label for s in DATED_STAGES[: DATED_STAGES.index(stage)] if getattr(project, STAGE_DATE_FIELD[s]) is None
+            Stage(s).label
+            for s in DATED_STAGES[: DATED_STAGES.index(stage)]
+            if getattr(project, STAGE_DATE_FIELD[s]) is None
         ]
         if earlier_missing:
             errors[field] = str(_("有%(stage)s日期时必须先有%(missing)s日期")) % {
-                "stage": label, "missing": "、".join(str(m) for m in earlier_missing)
+                "stage": label,
+                "missing": "、".join(str(m) for m in earlier_missing),
             }
         elif previous is not None and value < previous[1]:
             errors[field] = str(_("%(stage)s日期不能早于%(prev)s日期（%(date)s）")) % {
-                "stage": label, "prev": Stage(previous[0]).label, "date": previous[1].isoformat()
+                "stage": label,
+                "prev": Stage(previous[0]).label,
+                "date": previous[1].isoformat(),
             }
         previous = (stage, value)
     if errors:
@@ -181,11 +205,13 @@ def stage_date_errors(project: Project) -> dict[str, str]:
         if latest != project.stage:
             have = Stage(latest).label if latest else str(_("无阶段日期"))
             errors["stage"] = str(_("当前阶段为%(stage)s，但日期显示为%(have)s")) % {
-                "stage": Stage(project.stage).label, "have": have
+                "stage": Stage(project.stage).label,
+                "have": have,
             }
     elif latest is not None:
         errors["stage"] = str(_("已有%(stage)s日期，当前阶段不能是%(cur)s")) % {
-            "stage": Stage(latest).label, "cur": Stage(project.stage).label
+            "stage": Stage(latest).label,
+            "cur": Stage(project.stage).label,
         }
     return errors
 
@@ -230,7 +256,9 @@ class StageTransition(models.Model):
 
 class TaskForceMember(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="task_force")
-    official = models.ForeignKey("orgs.Official", verbose_name=_("成员"), on_delete=models.PROTECT, related_name="task_forces")
+    official = models.ForeignKey(
+        "orgs.Official", verbose_name=_("成员"), on_delete=models.PROTECT, related_name="task_forces"
+    )
     is_lead = models.BooleanField(_("专班负责人"), default=False)
     duty = models.CharField(_("分工"), max_length=64, blank=True)
 
@@ -240,9 +268,7 @@ class TaskForceMember(models.Model):
         ordering = ["-is_lead", "id"]
         constraints = [
             models.UniqueConstraint(fields=["project", "official"], name="taskforce_member_once"),
-            models.UniqueConstraint(
-                fields=["project"], condition=Q(is_lead=True), name="taskforce_one_lead"
-            ),
+            models.UniqueConstraint(fields=["project"], condition=Q(is_lead=True), name="taskforce_one_lead"),
         ]
 
     def __str__(self) -> str:
@@ -257,7 +283,10 @@ class Milestone(BaseModel):
     planned_on = models.DateField(_("计划完成日期"))
     actual_on = models.DateField(_("实际完成日期"), null=True, blank=True)
     weight = models.DecimalField(
-        _("权重"), max_digits=5, decimal_places=2, default=Decimal("1"),
+        _("权重"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
         help_text=_("该节点占整个方案的份量，用于计算计划进度"),
     )
@@ -275,14 +304,14 @@ class Milestone(BaseModel):
 class ProgressReport(BaseModel):
     """Monthly progress (月度进展): one per project and month."""
 
-    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="progress_reports")
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="progress_reports"
+    )
     period = models.DateField(_("月份"), help_text=_("该月第一天"))
     completed_investment = models.DecimalField(
-        _("本月完成投资（万元）"), validators=[MinValueValidator(Decimal("0"))], **money
+        _("本月完成投资（万元）"), validators=[MinValueValidator(Decimal("0"))], max_digits=14, decimal_places=2
     )
-    image_progress = models.PositiveSmallIntegerField(
-        _("形象进度（%）"), validators=[MaxValueValidator(100)]
-    )
+    image_progress = models.PositiveSmallIntegerField(_("形象进度（%）"), validators=[MaxValueValidator(100)])
     text = models.TextField(_("进展情况"), blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -303,7 +332,9 @@ def photo_path(instance: ProgressPhoto, filename: str) -> str:
 
 
 class ProgressPhoto(models.Model):
-    report = models.ForeignKey(ProgressReport, verbose_name=_("月度进展"), on_delete=models.CASCADE, related_name="photos")
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("月度进展"), on_delete=models.CASCADE, related_name="photos"
+    )
     image = models.ImageField(_("照片"), upload_to=photo_path)
     caption = models.CharField(_("说明"), max_length=128, blank=True)
 
@@ -311,14 +342,21 @@ class ProgressPhoto(models.Model):
         verbose_name = _("进展照片")
         verbose_name_plural = _("进展照片")
 
+    def __str__(self) -> str:
+        return self.caption or str(self.image.name)
+
 
 class FundArrival(BaseModel):
     """实际到位资金: one row per project, month and origin (the funds ledger's key)."""
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="funds")
     period = models.DateField(_("期间"), help_text=_("该月第一天"))
-    amount = models.DecimalField(_("到位资金（万元）"), validators=[MinValueValidator(Decimal("0"))], **money)
-    origin = models.CharField(_("资金来源"), max_length=16, choices=FundOrigin.choices, default=FundOrigin.OUT_OF_PROVINCE)
+    amount = models.DecimalField(
+        _("到位资金（万元）"), validators=[MinValueValidator(Decimal("0"))], max_digits=14, decimal_places=2
+    )
+    origin = models.CharField(
+        _("资金来源"), max_length=16, choices=FundOrigin.choices, default=FundOrigin.OUT_OF_PROVINCE
+    )
 
     class Meta:
         verbose_name = _("资金到位")

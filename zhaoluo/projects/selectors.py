@@ -22,14 +22,12 @@ def _scope_q(user: Any) -> Q | None:
         return district
     if scope.kind is ScopeKind.TOWNSHIP:
         return district & Q(township_id=scope.township_id)
-    in_task_force = Exists(
-        TaskForceMember.objects.filter(project=OuterRef("pk"), official_id=scope.official_id)
-    )
-    if scope.kind is ScopeKind.UNIT:
-        handles = Exists(TaskForceMember.objects.filter(project=OuterRef("pk"), official__unit_id=scope.unit_id))
-        return district & (Q(lead_unit_id=scope.unit_id) | handles)
-    if scope.kind is ScopeKind.PORTFOLIO:
-        return district & (Q(leader_id=scope.official_id) | in_task_force)
+    if scope.kind is ScopeKind.UNIT and scope.unit_id is not None:
+        members = TaskForceMember.objects.filter(project=OuterRef("pk"), official__unit_id=scope.unit_id)
+        return district & (Q(lead_unit_id=scope.unit_id) | Q(Exists(members)))
+    if scope.kind is ScopeKind.PORTFOLIO and scope.official_id is not None:
+        members = TaskForceMember.objects.filter(project=OuterRef("pk"), official_id=scope.official_id)
+        return district & (Q(leader_id=scope.official_id) | Q(Exists(members)))
     if scope.kind is ScopeKind.ENTERPRISE:
         return Q(enterprise_id=scope.enterprise_id)
     return None

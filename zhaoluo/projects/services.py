@@ -38,12 +38,33 @@ from .permissions import require_manage, require_report
 
 # What the edit form and API may change; stage and its dates move only through transitions.
 EDITABLE_FIELDS = [
-    "code", "national_code", "name", "investor", "investor_uscc", "enterprise", "township", "cluster",
-    "chain_link", "kind", "planned_investment", "is_key", "is_strategic", "source", "leader", "lead_unit",
-    "green_channel", "description",
+    "code",
+    "national_code",
+    "name",
+    "investor",
+    "investor_uscc",
+    "enterprise",
+    "township",
+    "cluster",
+    "chain_link",
+    "kind",
+    "planned_investment",
+    "is_key",
+    "is_strategic",
+    "source",
+    "leader",
+    "lead_unit",
+    "green_channel",
+    "description",
 ]
 STAGE_FIELDS = [
-    "stage", "signed_on", "started_on", "producing_on", "at_capacity_on", "terminated_on", "termination_reason",
+    "stage",
+    "signed_on",
+    "started_on",
+    "producing_on",
+    "at_capacity_on",
+    "terminated_on",
+    "termination_reason",
 ]
 
 
@@ -70,7 +91,7 @@ def _validate(project: Project) -> None:
 def _assign(project: Project, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ValidationError({k: "该字段不能在此修改" for k in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "该字段不能在此修改"))
     for key, value in data.items():
         setattr(project, key, value)
 
@@ -99,13 +120,23 @@ def project_create(
         field = STAGE_DATE_FIELD.get(stage)
         if field and getattr(project, field):
             StageTransition.objects.create(
-                project=project, kind=TransitionKind.IMPORT, from_stage=Stage.NEGOTIATING, to_stage=stage,
-                on=getattr(project, field), by=by, note="建档时登记",
+                project=project,
+                kind=TransitionKind.IMPORT,
+                from_stage=Stage.NEGOTIATING,
+                to_stage=stage,
+                on=getattr(project, field),
+                by=by,
+                note="建档时登记",
             )
     if project.stage == Stage.TERMINATED and project.terminated_on:
         StageTransition.objects.create(
-            project=project, kind=TransitionKind.TERMINATE, from_stage=Stage.NEGOTIATING,
-            to_stage=Stage.TERMINATED, on=project.terminated_on, by=by, note=project.termination_reason,
+            project=project,
+            kind=TransitionKind.TERMINATE,
+            from_stage=Stage.NEGOTIATING,
+            to_stage=Stage.TERMINATED,
+            on=project.terminated_on,
+            by=by,
+            note=project.termination_reason,
         )
     audit.record(actor=by, action="project.created", obj=project, after=audit.snapshot(project), parent=project)
     _refresh_light(project, on=on, actor=by)
@@ -175,14 +206,21 @@ def project_advance_stage(
         transition.evidence.save(evidence.name or "evidence", evidence, save=False)
     transition.save()
     old, new = audit.diff(before, audit.snapshot(project, STAGE_FIELDS))
-    audit.record(actor=by, action="project.stage_advanced", obj=project, before=old, after=new, parent=project, note=note)
+    audit.record(
+        actor=by, action="project.stage_advanced", obj=project, before=old, after=new, parent=project, note=note
+    )
     _refresh_light(project, actor=by)
     return transition
 
 
 @transaction.atomic
 def project_terminate(
-    *, project: Project, on: dt.date, reason: str, by: User, evidence: UploadedFile | None = None,
+    *,
+    project: Project,
+    on: dt.date,
+    reason: str,
+    by: User,
+    evidence: UploadedFile | None = None,
     expected_version: int | None = None,
 ) -> StageTransition:
     require_manage(by, project)
@@ -201,8 +239,13 @@ def project_terminate(
         raise ValidationError({"on": [m for msgs in exc.message_dict.values() for m in msgs]}) from exc
     project.save()
     transition = StageTransition(
-        project=project, kind=TransitionKind.TERMINATE, from_stage=from_stage, to_stage=Stage.TERMINATED,
-        on=on, by=by, note=reason.strip(),
+        project=project,
+        kind=TransitionKind.TERMINATE,
+        from_stage=from_stage,
+        to_stage=Stage.TERMINATED,
+        on=on,
+        by=by,
+        note=reason.strip(),
     )
     if evidence is not None:
         transition.evidence.save(evidence.name or "evidence", evidence, save=False)
@@ -233,8 +276,13 @@ def project_reopen(
     _validate(project)
     project.save()
     transition = StageTransition.objects.create(
-        project=project, kind=TransitionKind.REOPEN, from_stage=Stage.TERMINATED, to_stage=project.stage,
-        on=on, by=by, note=reason.strip(),
+        project=project,
+        kind=TransitionKind.REOPEN,
+        from_stage=Stage.TERMINATED,
+        to_stage=project.stage,
+        on=on,
+        by=by,
+        note=reason.strip(),
     )
     old, new = audit.diff(before, audit.snapshot(project, STAGE_FIELDS))
     audit.record(actor=by, action="project.reopened", obj=project, before=old, after=new, parent=project, note=reason)
@@ -259,8 +307,12 @@ def task_force_set(*, project: Project, by: User, members: Sequence[MemberSpec])
     after = [str(m) for m in rows]
     if before != after:
         audit.record(
-            actor=by, action="project.task_force_set", obj=project,
-            before={"task_force": before}, after={"task_force": after}, parent=project,
+            actor=by,
+            action="project.task_force_set",
+            obj=project,
+            before={"task_force": before},
+            after={"task_force": after},
+            parent=project,
         )
     _refresh_light(project, actor=by)
     return rows
@@ -268,7 +320,12 @@ def task_force_set(*, project: Project, by: User, members: Sequence[MemberSpec])
 
 @transaction.atomic
 def milestone_create(
-    *, project: Project, by: User, name: str, planned_on: dt.date, weight: Decimal = Decimal("1"),
+    *,
+    project: Project,
+    by: User,
+    name: str,
+    planned_on: dt.date,
+    weight: Decimal = Decimal("1"),
     actual_on: dt.date | None = None,
 ) -> Milestone:
     require_report(by, project)
@@ -305,7 +362,7 @@ def _assign_milestone(milestone: Milestone, data: Mapping[str, Any]) -> None:
     allowed = {"name", "planned_on", "actual_on", "weight"}
     unknown = set(data) - allowed
     if unknown:
-        raise ValidationError({k: "该字段不能在此修改" for k in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "该字段不能在此修改"))
     if data.get("actual_on"):
         _check_date(data["actual_on"], "actual_on")
     for key, value in data.items():
@@ -363,7 +420,12 @@ def progress_record(
 
 @transaction.atomic
 def fund_record(
-    *, project: Project, by: User | None, period: dt.date, amount: Decimal, origin: str = FundOrigin.OUT_OF_PROVINCE,
+    *,
+    project: Project,
+    by: User | None,
+    period: dt.date,
+    amount: Decimal,
+    origin: str = FundOrigin.OUT_OF_PROVINCE,
     check_permission: bool = True,
 ) -> FundArrival:
     """实际到位资金 for one month and origin; recording the same key again corrects the amount."""
@@ -385,7 +447,11 @@ def fund_record(
     if before == after:
         return fund
     audit.record(
-        actor=by, action="funds.updated" if before else "funds.recorded", obj=fund, before=before, after=after,
+        actor=by,
+        action="funds.updated" if before else "funds.recorded",
+        obj=fund,
+        before=before,
+        after=after,
         parent=project,
     )
     return fund
@@ -417,8 +483,12 @@ def _apply_verdict(project: Project, verdict: lights.Verdict, actor: User | None
     project.light, project.light_reasons, project.light_at = verdict.light, reasons, now
     if changed_colour:
         audit.record(
-            actor=actor, action="project.light_changed", obj=project, before=before,
-            after={"light": verdict.light, "light_reasons": reasons}, parent=project,
+            actor=actor,
+            action="project.light_changed",
+            obj=project,
+            before=before,
+            after={"light": verdict.light, "light_reasons": reasons},
+            parent=project,
         )
     return True
 

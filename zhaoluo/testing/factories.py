@@ -23,7 +23,7 @@ def uscc_with_check(body17: str) -> str:
     return body17 + uscc.calc_check_digit(body17)
 
 
-class RegionFactory(DjangoModelFactory):
+class RegionFactory(DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ("code",)
@@ -33,7 +33,7 @@ class RegionFactory(DjangoModelFactory):
     level = RegionLevel.DISTRICT
 
 
-class UnitFactory(DjangoModelFactory):
+class UnitFactory(DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -42,7 +42,7 @@ class UnitFactory(DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class OfficialFactory(DjangoModelFactory):
+class OfficialFactory(DjangoModelFactory[Official]):
     class Meta:
         model = Official
 
@@ -58,7 +58,7 @@ class LeaderFactory(OfficialFactory):
     body = Body.GOVERNMENT
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -67,12 +67,12 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "Zl-test-passw0rd")
 
     @factory.post_generation
-    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.save()
+            obj.save()
 
 
-class ClusterFactory(DjangoModelFactory):
+class ClusterFactory(DjangoModelFactory[Cluster]):
     class Meta:
         model = Cluster
         django_get_or_create = ("name",)
@@ -80,7 +80,7 @@ class ClusterFactory(DjangoModelFactory):
     name = "纺织服装"
 
 
-class EnterpriseFactory(DjangoModelFactory):
+class EnterpriseFactory(DjangoModelFactory[Enterprise]):
     class Meta:
         model = Enterprise
 
@@ -88,7 +88,7 @@ class EnterpriseFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"襄阳测试企业{n}有限公司")
 
 
-class ProjectFactory(DjangoModelFactory):
+class ProjectFactory(DjangoModelFactory[Project]):
     class Meta:
         model = Project
 
@@ -97,7 +97,7 @@ class ProjectFactory(DjangoModelFactory):
     stage = Stage.NEGOTIATING
 
 
-class MilestoneFactory(DjangoModelFactory):
+class MilestoneFactory(DjangoModelFactory[Milestone]):
     class Meta:
         model = Milestone
 
@@ -106,7 +106,7 @@ class MilestoneFactory(DjangoModelFactory):
     weight = Decimal("1")
 
 
-class TaskForceMemberFactory(DjangoModelFactory):
+class TaskForceMemberFactory(DjangoModelFactory[TaskForceMember]):
     class Meta:
         model = TaskForceMember
 

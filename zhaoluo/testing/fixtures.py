@@ -57,7 +57,7 @@ class World:
 
 
 def _user(username: str, role: str, **kw: object) -> User:
-    return f.UserFactory(username=username, role=role, **kw)
+    return f.UserFactory.create(username=username, role=role, **kw)
 
 
 @pytest.fixture
@@ -67,28 +67,49 @@ def world(db: None) -> World:
     district = Region.objects.create(code="420607", name="襄州区", level=RegionLevel.DISTRICT, parent=city)
     other = Region.objects.create(code="420602", name="襄城区", level=RegionLevel.DISTRICT, parent=city)
     township = Region.objects.create(code="420607103", name="双沟镇", level=RegionLevel.TOWNSHIP, parent=district)
-    other_township = Region.objects.create(code="420607001", name="张湾街道", level=RegionLevel.TOWNSHIP, parent=district)
+    other_township = Region.objects.create(
+        code="420607001", name="张湾街道", level=RegionLevel.TOWNSHIP, parent=district
+    )
     center = Unit.objects.create(name="区招商服务中心", region=district)
     lead_unit = Unit.objects.create(name="区发改局", region=district)
     township_unit = Unit.objects.create(name="双沟镇人民政府", kind=UnitKind.TOWNSHIP, region=township)
     leader_official = Official.objects.create(name="王海", title="副区长", rank="副处级", body=Body.GOVERNMENT)
     member = Official.objects.create(name="李专", title="科员", rank="科员", unit=lead_unit)
     lead_member = Official.objects.create(name="赵牵头", title="副局长", rank="副科级", unit=lead_unit)
-    enterprise = f.EnterpriseFactory(district=district, township=township, name="襄阳盼盼食品有限公司")
-    project = f.ProjectFactory(
-        district=district, name="盼盼食品精深加工基地", township=township, lead_unit=lead_unit,
-        leader=leader_official, is_key=True, planned_investment=Decimal("200000"), enterprise=enterprise,
-        investor="福建盼盼食品集团", stage=Stage.NEGOTIATING,
+    enterprise = f.EnterpriseFactory.create(district=district, township=township, name="襄阳盼盼食品有限公司")
+    project = f.ProjectFactory.create(
+        district=district,
+        name="盼盼食品精深加工基地",
+        township=township,
+        lead_unit=lead_unit,
+        leader=leader_official,
+        is_key=True,
+        planned_investment=Decimal("200000"),
+        enterprise=enterprise,
+        investor="福建盼盼食品集团",
+        stage=Stage.NEGOTIATING,
     )
-    f.TaskForceMemberFactory(project=project, official=lead_member, is_lead=True)
-    f.TaskForceMemberFactory(project=project, official=member)
-    other_project = f.ProjectFactory(
-        district=district, name="张湾物流园", township=other_township, planned_investment=Decimal("8000"),
+    f.TaskForceMemberFactory.create(project=project, official=lead_member, is_lead=True)
+    f.TaskForceMemberFactory.create(project=project, official=member)
+    other_project = f.ProjectFactory.create(
+        district=district,
+        name="张湾物流园",
+        township=other_township,
+        planned_investment=Decimal("8000"),
     )
     return World(
-        province=province, city=city, district=district, other_district=other, township=township,
-        other_township=other_township, investment_center=center, lead_unit=lead_unit, township_unit=township_unit,
-        leader_official=leader_official, member_official=member, lead_member_official=lead_member,
+        province=province,
+        city=city,
+        district=district,
+        other_district=other,
+        township=township,
+        other_township=other_township,
+        investment_center=center,
+        lead_unit=lead_unit,
+        township_unit=township_unit,
+        leader_official=leader_official,
+        member_official=member,
+        lead_member_official=lead_member,
         investment=_user("zhaoshang", Role.INVESTMENT, region=district, unit=center),
         task_force=_user("zhuanban", Role.TASK_FORCE, region=district, official=member, unit=lead_unit),
         leader=_user("baobao", Role.LEADER, region=district, official=leader_official),

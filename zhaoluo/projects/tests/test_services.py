@@ -24,7 +24,11 @@ def events(project: Project, action: str) -> list[AuditEvent]:
 def test_investment_staff_sign_a_project_and_the_transition_and_audit_row_are_written(world):
     project = world.project
     transition = services.project_advance_stage(
-        project=project, to=Stage.SIGNED, on=dt.date(2020, 5, 20), by=world.investment, note="签约仪式",
+        project=project,
+        to=Stage.SIGNED,
+        on=dt.date(2020, 5, 20),
+        by=world.investment,
+        note="签约仪式",
         expected_version=project.version,
     )
     project.refresh_from_db()
@@ -39,7 +43,9 @@ def test_investment_staff_sign_a_project_and_the_transition_and_audit_row_are_wr
 
 def test_a_stage_cannot_be_skipped(world):
     with pytest.raises(ValidationError) as exc:
-        services.project_advance_stage(project=world.project, to=Stage.STARTED, on=dt.date(2020, 5, 1), by=world.investment)
+        services.project_advance_stage(
+            project=world.project, to=Stage.STARTED, on=dt.date(2020, 5, 1), by=world.investment
+        )
     assert "下一阶段应为签约" in str(exc.value)
     assert not StageTransition.objects.filter(project=world.project).exists()
 
@@ -47,7 +53,9 @@ def test_a_stage_cannot_be_skipped(world):
 def test_starting_before_signing_is_refused_and_nothing_is_written(world):
     services.project_advance_stage(project=world.project, to=Stage.SIGNED, on=dt.date(2020, 5, 20), by=world.investment)
     with pytest.raises(ValidationError) as exc:
-        services.project_advance_stage(project=world.project, to=Stage.STARTED, on=dt.date(2020, 5, 1), by=world.investment)
+        services.project_advance_stage(
+            project=world.project, to=Stage.STARTED, on=dt.date(2020, 5, 1), by=world.investment
+        )
     assert "开工日期不能早于签约日期" in str(exc.value)
     world.project.refresh_from_db()
     assert world.project.stage == Stage.SIGNED and world.project.started_on is None
@@ -66,7 +74,8 @@ def test_termination_needs_a_reason_and_reopening_returns_to_the_dated_stage(wor
     p.refresh_from_db()
     assert p.stage == Stage.SIGNED and p.terminated_on is None and p.termination_reason == ""
     stage_actions = [
-        e.action for e in AuditEvent.objects.filter(parent_id=str(p.pk), action__startswith="project.").order_by("id")
+        e.action
+        for e in AuditEvent.objects.filter(parent_id=str(p.pk), action__startswith="project.").order_by("id")
         if e.action != "project.light_changed"
     ]
     assert stage_actions == ["project.stage_advanced", "project.terminated", "project.reopened"]
@@ -75,24 +84,34 @@ def test_termination_needs_a_reason_and_reopening_returns_to_the_dated_stage(wor
 def test_a_stale_edit_is_refused_with_what_changed(world):
     p = world.project
     version = p.version
-    services.project_update(project=p, by=world.investment, data={"planned_investment": Decimal("250000")}, expected_version=version)
+    services.project_update(
+        project=p, by=world.investment, data={"planned_investment": Decimal("250000")}, expected_version=version
+    )
     stale = Project.objects.get(pk=p.pk)
     with pytest.raises(ConflictError) as exc:
-        services.project_update(project=stale, by=world.investment, data={"planned_investment": Decimal("1")}, expected_version=version)
+        services.project_update(
+            project=stale, by=world.investment, data={"planned_investment": Decimal("1")}, expected_version=version
+        )
     assert exc.value.changes == {"planned_investment": "250000"}
     assert Project.objects.get(pk=p.pk).planned_investment == Decimal("250000")
 
 
 def test_only_investment_staff_edit_projects(world):
     with pytest.raises(PermissionDeniedError):
-        services.project_update(project=world.project, by=world.task_force, data={"name": "改名"}, expected_version=None)
+        services.project_update(
+            project=world.project, by=world.task_force, data={"name": "改名"}, expected_version=None
+        )
 
 
 def test_hundred_million_class_follows_the_amount(world):
     p = world.project
-    services.project_update(project=p, by=world.investment, data={"planned_investment": Decimal("9999.99")}, expected_version=None)
+    services.project_update(
+        project=p, by=world.investment, data={"planned_investment": Decimal("9999.99")}, expected_version=None
+    )
     assert Project.objects.get(pk=p.pk).is_100m is False
-    services.project_update(project=p, by=world.investment, data={"planned_investment": Decimal("10000")}, expected_version=None)
+    services.project_update(
+        project=p, by=world.investment, data={"planned_investment": Decimal("10000")}, expected_version=None
+    )
     assert Project.objects.get(pk=p.pk).is_100m is True
 
 

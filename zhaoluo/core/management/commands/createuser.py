@@ -32,8 +32,13 @@ class Command(BaseCommand):
         try:
             with context.using(context.RequestContext(source="cli")):
                 user = user_create(
-                    by=None, username=options["username"], password=password, role=options["role"],
-                    region=region, unit=unit, official=official,
+                    by=None,
+                    username=options["username"],
+                    password=password,
+                    role=options["role"],
+                    region=region,
+                    unit=unit,
+                    official=official,
                 )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc

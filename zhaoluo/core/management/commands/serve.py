@@ -23,7 +23,7 @@ def serve(*, host: str, port: int, workers: int = 2) -> None:
 
     from zhaoluo.wsgi import application
 
-    class App(BaseApplication):  # type: ignore[misc]
+    class App(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)

@@ -13,9 +13,13 @@ class Command(BaseCommand):
     help = "定时任务：重算所有在办项目的亮灯 / scheduled work: recompute every open project's light"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", type=dt.date.fromisoformat, help="按指定日期计算（测试用）/ compute as of a date")
+        parser.add_argument(
+            "--today", type=dt.date.fromisoformat, help="按指定日期计算（测试用）/ compute as of a date"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with context.using(context.RequestContext(source="tick")):
             result = lights_refresh_all(today=options.get("today"))
-        self.stdout.write(f"亮灯：检查 {result['checked']} 个项目，变化 {result['changed']} 个 / lights: {result['checked']} checked, {result['changed']} changed")
+        checked, changed = result["checked"], result["changed"]
+        self.stdout.write(f"亮灯：检查 {checked} 个项目，变化 {changed} 个")
+        self.stdout.write(f"lights: {checked} checked, {changed} changed")
