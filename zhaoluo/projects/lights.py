@@ -144,16 +144,14 @@ def planned_pct(project: Project, today: dt.date) -> Decimal | None:
 
 
 def actual_pct(project: Project) -> Decimal | None:
-    """Latest reported 形象进度, or the weight of milestones done when nothing is reported."""
+    """The latest reported 形象进度.
+
+    Without a report the rule stays silent: milestones not done on time are the
+    overdue rule's business, and counting them here too would turn one late
+    milestone red twice over.
+    """
     reports = sorted(project.progress_reports.all(), key=lambda r: r.period, reverse=True)
-    if reports:
-        return Decimal(reports[0].image_progress)
-    milestones = list(project.milestones.all())
-    total = sum((m.weight for m in milestones), Decimal(0))
-    if not total:
-        return None
-    done = sum((m.weight for m in milestones if m.actual_on is not None), Decimal(0))
-    return done * 100 / total
+    return Decimal(reports[0].image_progress) if reports else None
 
 
 @rule_kind(
