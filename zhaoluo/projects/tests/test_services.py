@@ -12,6 +12,7 @@ from zhaoluo.core.models import AuditEvent
 from zhaoluo.projects import services
 from zhaoluo.projects.choices import Light, Stage, TransitionKind
 from zhaoluo.projects.models import Project, StageTransition
+from zhaoluo.testing.factories import uscc_with_check
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,156 @@ def test_a_key_project_without_a_plan_is_red_until_a_milestone_is_added(world):
     p.refresh_from_db()
     assert p.light == Light.GREEN, p.light_reasons
     assert len(events(p, "project.light_changed")) == 2
+
+
+def test_a_task_force_needs_exactly_one_lead_and_no_duplicates(world):
+    a, b = world.member_official, world.lead_member_official
+    with pytest.raises(ValidationError, match="有且只有一名负责人"):
+        services.task_force_set(
+            project=world.project, by=world.investment, members=[services.MemberSpec(a), services.MemberSpec(b)]
+        )
+    with pytest.raises(ValidationError, match="不能重复"):
+        services.task_force_set(
+            project=world.project,
+            by=world.investment,
+            members=[services.MemberSpec(a, is_lead=True), services.MemberSpec(a)],
+        )
+    services.task_force_set(project=world.project, by=world.investment, members=[services.MemberSpec(a, is_lead=True)])
+    assert [(m.official, m.is_lead) for m in world.project.task_force.all()] == [(a, True)]
+    [event] = events(world.project, "project.task_force_set")
+    assert event.before == {"task_force": ["赵牵头（负责人）", "李专"]}
+    assert event.after == {"task_force": ["李专（负责人）"]}
+
+
+def test_a_month_of_progress_is_recorded_once_and_a_second_report_replaces_it(world):
+    p = world.project
+    services.progress_record(
+        project=p,
+        by=world.task_force,
+        period=dt.date(2020, 6, 15),
+        completed_investment=Decimal("1200"),
+        image_progress=30,
+    )
+    report = services.progress_record(
+        project=p,
+        by=world.task_force,
+        period=dt.date(2020, 6, 1),
+        completed_investment=Decimal("1500"),
+        image_progress=35,
+    )
+    assert p.progress_reports.count() == 1
+    assert (report.period, report.completed_investment, report.image_progress) == (
+        dt.date(2020, 6, 1),
+        Decimal("1500"),
+        35,
+    )
+    assert [e.action for e in events(p, "progress.recorded")] == ["progress.recorded"]
+    [update] = events(p, "progress.updated")
+    assert update.before["image_progress"] == 30 and update.after["image_progress"] == 35
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"completed_investment": Decimal("-1"), "image_progress": 10}, "completed_investment"),
+        ({"completed_investment": Decimal("1"), "image_progress": 101}, "image_progress"),
+    ],
+)
+def test_impossible_progress_is_rejected_and_nothing_is_written(world, kwargs, field):
+    with pytest.raises(ValidationError) as exc:
+        services.progress_record(project=world.project, by=world.task_force, period=dt.date(2020, 6, 1), **kwargs)
+    assert field in exc.value.message_dict
+    assert not world.project.progress_reports.exists()
+    assert not events(world.project, "progress.recorded")
+
+
+def test_progress_cannot_be_reported_for_a_future_month(world):
+    with pytest.raises(ValidationError, match="未来月份"):
+        services.progress_record(
+            project=world.project,
+            by=world.task_force,
+            period=dt.date(2999, 1, 1),
+            completed_investment=Decimal(1),
+            image_progress=1,
+        )
+
+
+def test_funds_recorded_twice_for_the_same_month_and_origin_correct_the_amount(world):
+    p = world.project
+    services.fund_record(project=p, by=world.investment, period=dt.date(2020, 3, 9), amount=Decimal("5000"))
+    services.fund_record(project=p, by=world.investment, period=dt.date(2020, 3, 1), amount=Decimal("5500"))
+    services.fund_record(project=p, by=world.investment, period=dt.date(2020, 3, 1), amount=Decimal("5500"))
+    [fund] = p.funds.all()
+    assert fund.amount == Decimal("5500") and fund.period == dt.date(2020, 3, 1)
+    assert len(events(p, "funds.recorded")) == 1
+    assert len(events(p, "funds.updated")) == 1  # the identical third write changes nothing
+
+
+def test_negative_funds_and_unknown_origins_are_rejected(world):
+    with pytest.raises(ValidationError, match="amount"):
+        services.fund_record(project=world.project, by=world.investment, period=dt.date(2020, 3, 1), amount=Decimal(-1))
+    with pytest.raises(ValidationError, match="未知的资金来源"):
+        services.fund_record(
+            project=world.project, by=world.investment, period=dt.date(2020, 3, 1), amount=Decimal(1), origin="火星"
+        )
+    assert not world.project.funds.exists()
+
+
+def test_a_task_force_member_may_not_record_funds(world):
+    with pytest.raises(PermissionDeniedError):
+        services.fund_record(project=world.project, by=world.task_force, period=dt.date(2020, 3, 1), amount=Decimal(1))
+
+
+def test_completing_a_milestone_is_audited_as_completion(world):
+    m = services.milestone_create(
+        project=world.project, by=world.task_force, name="厂房封顶", planned_on=dt.date(2020, 8, 1), weight=Decimal(2)
+    )
+    services.milestone_update(
+        milestone=m, by=world.task_force, data={"actual_on": dt.date(2020, 7, 30)}, expected_version=m.version
+    )
+    [event] = events(world.project, "milestone.completed")
+    assert event.after == {"actual_on": "2020-07-30"}
+
+
+def test_an_invalid_investor_credit_code_is_rejected_with_the_reason(world):
+    valid = uscc_with_check("91420607MA0000001")
+    wrong_check = valid[:-1] + ("1" if valid[-1] != "1" else "2")
+    with pytest.raises(ValidationError) as exc:
+        services.project_update(
+            project=world.project, by=world.investment, data={"investor_uscc": wrong_check}, expected_version=None
+        )
+    assert exc.value.message_dict["investor_uscc"] == ["统一社会信用代码校验位错误"]
+
+
+def test_the_leader_must_come_from_the_four_bodies(world):
+    with pytest.raises(ValidationError, match="四大家"):
+        services.project_update(
+            project=world.project, by=world.investment, data={"leader": world.member_official}, expected_version=None
+        )
+
+
+def test_a_project_is_created_with_its_historic_stage_dates_recorded_as_transitions(world):
+    p = services.project_create(
+        by=world.investment,
+        district=world.district,
+        data={"name": "历史项目", "planned_investment": Decimal("12000"), "investor": "某集团", "is_key": True},
+        stage_data={"stage": Stage.STARTED, "signed_on": dt.date(2019, 5, 1), "started_on": dt.date(2019, 7, 1)},
+    )
+    assert [(t.to_stage, t.on) for t in p.transitions.order_by("on")] == [
+        (Stage.SIGNED, dt.date(2019, 5, 1)),
+        (Stage.STARTED, dt.date(2019, 7, 1)),
+    ]
+    assert Project.objects.get(pk=p.pk).is_100m is True
+    assert len(events(p, "project.created")) == 1
+
+
+def test_a_stage_that_disagrees_with_the_dates_is_rejected(world):
+    with pytest.raises(ValidationError) as exc:
+        services.project_create(
+            by=world.investment,
+            district=world.district,
+            data={"name": "矛盾项目", "planned_investment": Decimal("100"), "investor": "某公司"},
+            stage_data={"stage": Stage.SIGNED, "signed_on": dt.date(2019, 5, 1), "started_on": dt.date(2019, 7, 1)},
+        )
+    assert "当前阶段为签约，但日期显示为开工" in str(exc.value)
+    assert not Project.objects.filter(name="矛盾项目").exists()
