@@ -8,10 +8,14 @@ range, with no override, Monday to Friday are working days.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import chinese_calendar
 
 
+# chinese-calendar validates every date against its whole table (~30 µs a call); a light
+# refresh counts working days over years of dates, so the answers are memoised.
+@functools.lru_cache(maxsize=16384)
 def _packaged_is_workday(day: dt.date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
