@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
+from zhaoluo.core.adminsite import site as admin_site
+
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("admin/", admin.site.urls),
+    path("admin/", admin_site.urls),
     path("", include("zhaoluo.core.urls")),
     path("projects/", include("zhaoluo.projects.urls")),
     path("enterprises/", include("zhaoluo.enterprises.urls")),

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "enterprises"
+
+urlpatterns: list[URLPattern] = [
+    path("", views.enterprise_list, name="list"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+]

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from zhaoluo.chains.models import Cluster
 from zhaoluo.orgs import selectors as org_selectors
 
-from .choices import Light, Stage
+from .choices import STAGE_DATE_FIELD, Light, Stage
 from .models import Project
 
 
@@ -27,6 +27,9 @@ def _units(request: Any) -> QuerySet[Any]:
     return org_selectors.units(user=getattr(request, "user", None))
 
 
+REACHED_CHOICES = [(stage, Stage(stage).label) for stage in STAGE_DATE_FIELD]
+
+
 class ProjectFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="关键词", method="search", help_text="项目名称、编号或投资方")
     stage = filters.MultipleChoiceFilter(label="阶段", choices=Stage.choices)
@@ -39,6 +42,11 @@ class ProjectFilterSet(filters.FilterSet):
     lead_unit = filters.ModelChoiceFilter(label="牵头单位", queryset=_units)
     light = filters.MultipleChoiceFilter(label="灯色", choices=Light.choices)
     signed_year = filters.NumberFilter(label="签约年度", field_name="signed_on", lookup_expr="year")
+    # Drill-downs of the funnel page: the year a stage was reached, and "has reached" a stage.
+    started_year = filters.NumberFilter(label="开工年度", field_name="started_on", lookup_expr="year")
+    producing_year = filters.NumberFilter(label="投产年度", field_name="producing_on", lookup_expr="year")
+    at_capacity_year = filters.NumberFilter(label="达产年度", field_name="at_capacity_on", lookup_expr="year")
+    reached = filters.ChoiceFilter(label="已到达阶段", choices=REACHED_CHOICES, method="filter_reached")
     ordering = filters.OrderingFilter(
         label="排序",
         fields=(
@@ -75,6 +83,10 @@ class ProjectFilterSet(filters.FilterSet):
             "lead_unit",
             "light",
             "signed_year",
+            "started_year",
+            "producing_year",
+            "at_capacity_year",
+            "reached",
         ]
 
     def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
@@ -82,3 +94,9 @@ class ProjectFilterSet(filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(investor__icontains=value))
+
+    def filter_reached(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        field = STAGE_DATE_FIELD.get(value)
+        if not field:
+            return queryset
+        return queryset.filter(**{f"{field}__isnull": False})

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "stats"
+
+urlpatterns: list[URLPattern] = [
+    path("funnel/", views.funnel_page, name="funnel"),
+]

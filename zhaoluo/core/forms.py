@@ -1,0 +1,141 @@
+"""Form helpers shared by every app: Bootstrap styling, month input, multiple uploads,
+and turning a service's ValidationError into field errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+_MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?\s*(?:[-/.]\s*\d{1,2}\s*日?)?\s*$")
+
+
+def style_form(form: forms.BaseForm) -> forms.BaseForm:
+    """Give each widget its Bootstrap class (once)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        existing = widget.attrs.get("class", "")
+        if css not in existing.split():
+            widget.attrs["class"] = f"{existing} {css}".strip()
+    return form
+
+
+def friendly_empty_labels(form: forms.BaseForm, label: str = "全部") -> None:
+    """Filter forms say "全部" instead of Django's "---------"."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+            field.empty_label = label
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] == "":
+                field.choices = [("", "默认" if name == "ordering" else label), *choices[1:]]
+
+
+class StyledFormMixin:
+    """Mixin for forms: Bootstrap classes on every widget."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)  # type: ignore[arg-type]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+class MonthField(forms.Field):
+    """A month (期间): `2020-03`, `2020/3`, `2020年3月`; cleaned to the month's first day."""
+
+    widget = MonthInput
+    default_error_messages = {"invalid": "请输入月份，例如 2020-03"}
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        return value
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value.replace(day=1)
+        match = _MONTH.match(str(value))
+        if not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return dt.date(year, month, 1)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    """Several images in one input; each is checked to be a real image (Pillow)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def apply_service_errors(
+    form: forms.BaseForm,
+    exc: ValidationError,
+    aliases: dict[str, str] | None = None,
+    labels: dict[str, str] | None = None,
+) -> None:
+    """Put a service's ValidationError on the form: on the field it names when the form has
+    it, else as a form error naming the field in Chinese."""
+    aliases = aliases or {}
+    labels = labels or {}
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in exc.message_dict.items():
+        name = aliases.get(key, key)
+        for message in messages:
+            if name in form.fields:
+                form.add_error(name, message)
+            elif key == "__all__" or name == "__all__":
+                form.add_error(None, message)
+            else:
+                label = labels.get(key, key)
+                form.add_error(None, f"{label}：{message}")
+
+
+def field_labels(model: Any, names: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in names:
+        try:
+            out[name] = str(model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001 - a non-field key keeps its name
+            out[name] = name
+    return out

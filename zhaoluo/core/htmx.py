@@ -1,0 +1,36 @@
+"""HTMX helpers: one view serves the full page and, for an HTMX request, only its fragment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """An HTMX swap asks for the fragment; a history restore or a boosted link wants the page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+
+
+def render_page(
+    request: HttpRequest,
+    page: str,
+    fragment: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    template = fragment if wants_fragment(request) else page
+    response = render(request, template, context, status=status)
+    # The same URL answers with a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def redirect_after_post(request: HttpRequest, url: str) -> HttpResponse:
+    if getattr(request, "htmx", None):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)

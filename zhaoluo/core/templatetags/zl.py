@@ -1,0 +1,105 @@
+"""Display helpers: amounts in 万元, lights, stage medals, yes/no in Chinese."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+from zhaoluo.projects.choices import MEDAL, Light, Stage
+
+register = template.Library()
+
+MEDAL_LABEL = {"copper": "铜", "silver": "银", "gold": "金"}
+LIGHT_CSS = {Light.GREEN: "success", Light.YELLOW: "warning", Light.RED: "danger"}
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """15000.50 → "15,000.5"; empty stays empty."""
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = f"{number:,.2f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@register.filter
+def yesno_cn(value: Any) -> str:
+    return "是" if value else "否"
+
+
+@register.filter
+def stage_label(value: str) -> str:
+    try:
+        return str(Stage(value).label)
+    except ValueError:
+        return value or ""
+
+
+@register.filter
+def medal(stage: str) -> str:
+    return MEDAL.get(stage, "")
+
+
+@register.simple_tag
+def stage_badge(stage: str, big: bool = False) -> str:
+    label = stage_label(stage)
+    kind = MEDAL.get(stage, "")
+    size = " medal-big" if big else ""
+    if kind:
+        return format_html(
+            '<span class="badge stage-badge medal-{}{}" title="{}牌">{} <span class="medal-mark">{}</span></span>',
+            kind,
+            size,
+            MEDAL_LABEL[kind],
+            label,
+            MEDAL_LABEL[kind],
+        )
+    css = "stage-terminated" if stage == Stage.TERMINATED else "stage-plain"
+    return format_html('<span class="badge stage-badge {}{}">{}</span>', css, size, label)
+
+
+@register.filter
+def reason_message(reason: Any) -> str:
+    """The reason's message without a leading "rule name：" that repeats the rule's name."""
+    if not isinstance(reason, dict):
+        return ""
+    message, name = str(reason.get("message", "")), str(reason.get("rule_name", ""))
+    prefix = f"{name}："
+    return message[len(prefix) :] if name and message.startswith(prefix) else message
+
+
+def reasons_text(reasons: Any) -> str:
+    if not reasons:
+        return "无亮灯原因"
+    return "；".join(f"{r.get('rule_name', '')}：{reason_message(r)}" for r in reasons if isinstance(r, dict))
+
+
+@register.simple_tag
+def light_badge(light: str, reasons: Any = None) -> str:
+    try:
+        label = str(Light(light).label)
+    except ValueError:
+        return ""
+    return format_html(
+        '<span class="badge light-badge text-bg-{}" title="{}"><span class="light-dot"></span>{}</span>',
+        LIGHT_CSS[Light(light)],
+        reasons_text(reasons),
+        label,
+    )
+
+
+@register.filter
+def light_css(light: str) -> str:
+    try:
+        return LIGHT_CSS[Light(light)]
+    except ValueError:
+        return "secondary"

@@ -1,0 +1,195 @@
+"""The plan (方案 milestones), monthly progress and funds of a project."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from zhaoluo.core.forms import field_labels
+
+from .. import permissions, selectors, services
+from ..forms import FundForm, MilestoneCompleteForm, MilestoneEditForm, MilestoneForm, ProgressForm
+from ..models import FundArrival, Milestone, ProgressReport
+from .actions import GET_POST, _data
+from .common import Action, run_action
+
+MILESTONE_LABELS = field_labels(Milestone, ["name", "planned_on", "actual_on", "weight"])
+PROGRESS_LABELS = field_labels(ProgressReport, ["period", "completed_investment", "image_progress", "text"])
+FUND_LABELS = field_labels(FundArrival, ["period", "amount", "origin"])
+
+
+def _milestone(request: HttpRequest, pk: int, mid: int) -> Milestone:
+    milestone = selectors.milestone_get(user=request.user, pk=mid)
+    if milestone.project_id != pk:
+        raise Http404("节点不存在或不在您的查看范围内")
+    return milestone
+
+
+@login_required
+@GET_POST
+def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk)
+    data, _ = _data(request)
+    form = MilestoneForm(data)
+
+    def perform(f: forms.Form) -> str:
+        c = f.cleaned_data
+        services.milestone_create(
+            project=project,
+            by=request.user,
+            name=c["name"],
+            planned_on=c["planned_on"],
+            weight=c["weight"],
+            actual_on=c["actual_on"],
+        )
+        return f"已新增节点“{c['name']}”"
+
+    action = Action(
+        title="新增方案节点",
+        url=reverse("projects:milestone_create", args=[pk]),
+        form=form,
+        perform=perform,
+        object_type="projects.milestone",
+        labels=MILESTONE_LABELS,
+    )
+    return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
+
+
+@login_required
+@GET_POST
+def milestone_edit(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+    milestone = _milestone(request, pk, mid)
+    project = selectors.project_get(user=request.user, pk=pk)
+    data, _ = _data(request)
+    form = MilestoneEditForm(data, initial=MilestoneEditForm.initial_for(milestone))
+
+    def perform(f: forms.Form) -> str:
+        c = f.cleaned_data
+        changes = {k: c[k] for k in ("name", "planned_on", "actual_on", "weight")}
+        services.milestone_update(milestone=milestone, by=request.user, data=changes, expected_version=c["version"])
+        return f"节点“{c['name']}”已保存"
+
+    action = Action(
+        title=f"编辑节点“{milestone.name}”",
+        url=reverse("projects:milestone_edit", args=[pk, mid]),
+        form=form,
+        perform=perform,
+        object_type="projects.milestone",
+        labels=MILESTONE_LABELS,
+    )
+    return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
+
+
+@login_required
+@GET_POST
+def milestone_complete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+    milestone = _milestone(request, pk, mid)
+    project = selectors.project_get(user=request.user, pk=pk)
+    data, _ = _data(request)
+    form = MilestoneCompleteForm(data, initial={"actual_on": timezone.localdate(), "version": milestone.version})
+
+    def perform(f: forms.Form) -> str:
+        c = f.cleaned_data
+        services.milestone_update(
+            milestone=milestone, by=request.user, data={"actual_on": c["actual_on"]}, expected_version=c["version"]
+        )
+        return f"节点“{milestone.name}”已完成"
+
+    action = Action(
+        title=f"完成节点“{milestone.name}”",
+        url=reverse("projects:milestone_complete", args=[pk, mid]),
+        form=form,
+        perform=perform,
+        object_type="projects.milestone",
+        submit="标记为已完成",
+        labels=MILESTONE_LABELS,
+        intro=f"计划完成日期：{milestone.planned_on:%Y-%m-%d}",
+    )
+    return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
+
+
+@login_required
+@GET_POST
+def milestone_delete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+    milestone = _milestone(request, pk, mid)
+    project = selectors.project_get(user=request.user, pk=pk)
+    data, _ = _data(request)
+    form = forms.Form(data)
+    name = milestone.name
+
+    def perform(f: forms.Form) -> str:
+        services.milestone_delete(milestone=milestone, by=request.user)
+        return f"节点“{name}”已删除"
+
+    action = Action(
+        title=f"删除节点“{name}”",
+        url=reverse("projects:milestone_delete", args=[pk, mid]),
+        form=form,
+        perform=perform,
+        object_type="projects.milestone",
+        submit="确认删除",
+        danger=True,
+        intro=f"删除后不可恢复（删除记录保留在项目动态中）。计划完成日期：{milestone.planned_on:%Y-%m-%d}",
+    )
+    return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
+
+
+@login_required
+@GET_POST
+def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk)
+    data, files = _data(request)
+    form = ProgressForm(data, files)
+
+    def perform(f: forms.Form) -> str:
+        c = f.cleaned_data
+        report = services.progress_record(
+            project=project,
+            by=request.user,
+            period=c["period"],
+            completed_investment=c["completed_investment"],
+            image_progress=c["image_progress"],
+            text=c["text"],
+            photos=c["photos"],
+        )
+        return f"{report.period.year}年{report.period.month}月进展已保存"
+
+    action = Action(
+        title="填报月度进展",
+        url=reverse("projects:progress", args=[pk]),
+        form=form,
+        perform=perform,
+        object_type="projects.progressreport",
+        labels=PROGRESS_LABELS,
+        intro="同一月份再次填报会覆盖该月的数据（照片追加）。",
+    )
+    return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
+
+
+@login_required
+@GET_POST
+def fund_record(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk)
+    data, _ = _data(request)
+    form = FundForm(data)
+
+    def perform(f: forms.Form) -> str:
+        c = f.cleaned_data
+        fund = services.fund_record(
+            project=project, by=request.user, period=c["period"], amount=c["amount"], origin=c["origin"]
+        )
+        return f"已登记{fund.period.year}年{fund.period.month}月到位资金 {fund.amount} 万元"
+
+    action = Action(
+        title="登记到位资金",
+        url=reverse("projects:funds", args=[pk]),
+        form=form,
+        perform=perform,
+        object_type="projects.fundarrival",
+        labels=FUND_LABELS,
+        intro="同一月份、同一来源再次登记即为更正金额。",
+    )
+    return run_action(request, project, action, allowed=permissions.can_manage(request.user, project))
