@@ -1,3 +1,30 @@
-from django.urls import path  # noqa: F401
+"""The REST API under /api/: one router for the apps' viewsets, plus token, me, schema and docs."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import DefaultRouter
+
+import zhaoluo.core.api_schema  # noqa: F401 - registers the enum naming extension
+from zhaoluo.core.api_views import DocsView, SchemaView, TokenObtainView
+from zhaoluo.enterprises.api import EnterpriseViewSet
+from zhaoluo.orgs.api import MeView, OfficialsView, TownshipsView, UnitsView
+from zhaoluo.projects.api import FundViewSet, MilestoneViewSet, ProjectViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("projects", ProjectViewSet, basename="api-project")
+router.register("milestones", MilestoneViewSet, basename="api-milestone")
+router.register("funds", FundViewSet, basename="api-fund")
+router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("orgs/officials/", OfficialsView.as_view(), name="api-officials"),
+    path("orgs/units/", UnitsView.as_view(), name="api-units"),
+    path("orgs/townships/", TownshipsView.as_view(), name="api-townships"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", DocsView.as_view(), name="api-docs"),
+    path("", include(router.urls)),
+]

@@ -25,8 +25,8 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def _error(code: str, message: str, http_status: int, **extra: Any) -> Response:
-    return Response({"error": {"code": code, "message": message, **extra}}, status=http_status)
+def _error(code: str, message: str, http_status: int, headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    return Response({"error": {"code": code, "message": message, **extra}}, status=http_status, headers=headers)
 
 
 def validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -59,5 +59,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return _error("invalid", "提交的数据有误", response.status_code, fields=detail)
     if isinstance(exc, exceptions.APIException):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"
-        return _error(str(code), str(exc.detail), response.status_code)
+        # Keep WWW-Authenticate (401) and Retry-After (429) from DRF's own answer.
+        headers = {k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After")}
+        return _error(str(code), str(exc.detail), response.status_code, headers=headers or None)
     return response  # pragma: no cover

@@ -1,0 +1,209 @@
+"""Building blocks every app's `api.py` shares.
+
+- `ApiMixin`: token first, then session, so an anonymous call gets 401 (not 403).
+- `errors(...)`: the documented error responses (one JSON shape, see core/api.py).
+- `LabelledErrorsMixin`: a field error names its field in Chinese ("计划总投资（万元）：…").
+- `service_errors(...)`: a service's Django ValidationError becomes a 400 keyed by API field names.
+- `VersionedMixin`: an update must say which version it was based on (optimistic lock, 409).
+- Upload checks: size limit, extension allowlist and magic bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.permissions import IsAuthenticated
+
+from .api import validation_fields
+
+# ---------------------------------------------------------------- views
+
+
+class ApiMixin:
+    # Token first: its `WWW-Authenticate` header makes an anonymous call answer 401.
+    # (A comment, not a docstring: the schema would show it on every operation.)
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+# ---------------------------------------------------------------- documented errors
+
+
+class ErrorBodySerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="invalid / not_authenticated / permission_denied / not_found / conflict …")
+    message = serializers.CharField(help_text="给用户看的中文说明")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="400：按字段列出的原因，键为接口字段名；non_field_errors 为整体原因",
+    )
+    current_version = serializers.IntegerField(required=False, help_text="409：记录的当前版本")
+    changes = serializers.DictField(required=False, help_text="409：他人已修改的字段及其当前值")
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    error = ErrorBodySerializer()
+
+
+_ERROR_TEXT = {
+    400: "提交的数据有误：error.fields 按字段列出中文原因",
+    401: "未登录或令牌无效",
+    403: "没有权限执行此操作",
+    404: "记录不存在或不在您的查看范围内",
+    409: "记录已被他人修改（版本冲突）：error.changes 列出已变化的字段，请刷新后重试",
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """The error responses an operation documents; 401 is always among them."""
+    wanted = sorted({401, *codes})
+    return {code: OpenApiResponse(response=ErrorSerializer, description=_ERROR_TEXT[code]) for code in wanted}
+
+
+# ---------------------------------------------------------------- field errors
+
+
+def _with_label(message: Any, label: str) -> Any:
+    text = str(message)
+    if not label or label in text:
+        return message
+    return ErrorDetail(f"{label}：{text}", code=getattr(message, "code", "invalid"))
+
+
+def labelled(detail: Any, fields: Mapping[str, serializers.Field[Any, Any, Any, Any]]) -> Any:
+    """Prefix each flat field error with the field's Chinese label unless it already names it."""
+    if not isinstance(detail, Mapping):
+        return detail
+    out: dict[str, Any] = {}
+    for key, messages in detail.items():
+        field = fields.get(key)
+        label = str(field.label) if field is not None and field.label else ""
+        if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+            out[key] = [_with_label(m, label) for m in messages]
+        else:
+            out[key] = messages
+    return out
+
+
+class LabelledErrorsMixin:
+    fields: Any
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)  # type: ignore[misc]
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(labelled(exc.detail, self.fields)) from exc
+
+
+@contextlib.contextmanager
+def service_errors(
+    serializer: serializers.BaseSerializer[Any], rename: Mapping[str, str] | None = None
+) -> Iterator[None]:
+    """Turn a service's ValidationError into a 400 keyed by the serializer's field names."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        fields = validation_fields(exc)
+        renamed = {(rename or {}).get(key, key): messages for key, messages in fields.items()}
+        raise serializers.ValidationError(labelled(renamed, getattr(serializer, "fields", {}))) from exc
+
+
+class VersionedMixin:
+    """PATCH/PUT must carry `version`; partial updates skip `required`, so check here."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("version") is None:
+            raise serializers.ValidationError(
+                {"version": ["版本号：请提交您编辑时读到的版本号 version，以免覆盖他人的修改"]}
+            )
+        return attrs
+
+
+def version_field(required: bool = True) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        label="版本号",
+        min_value=1,
+        required=required,
+        help_text="读取时得到的 version；记录已被他人修改时返回 409",
+    )
+
+
+# ---------------------------------------------------------------- uploads
+
+_MAGIC: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+}
+EVIDENCE_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx")
+PHOTO_EXTENSIONS = (".png", ".jpg", ".jpeg")
+MAX_PHOTOS = 20
+
+
+def _check_upload(upload: UploadedFile, allowed: tuple[str, ...]) -> None:
+    limit: int = settings.ZHAOLUO_MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise serializers.ValidationError(f"文件“{upload.name}”超过 {limit // (1024 * 1024)} MB 的上限")
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if ext not in allowed:
+        raise serializers.ValidationError(f"文件“{upload.name}”的类型不允许，只接受 {'、'.join(allowed)}")
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in _MAGIC[ext]):
+        raise serializers.ValidationError(f"文件“{upload.name}”的内容与扩展名 {ext} 不符")
+
+
+def validate_evidence(upload: UploadedFile) -> None:
+    _check_upload(upload, EVIDENCE_EXTENSIONS)
+
+
+def validate_photo(upload: UploadedFile) -> None:
+    _check_upload(upload, PHOTO_EXTENSIONS)
+
+
+def evidence_field() -> serializers.FileField:
+    return serializers.FileField(
+        label="佐证材料",
+        required=False,
+        allow_null=True,
+        validators=[validate_evidence],
+        help_text="PDF、图片、Word 或 Excel（multipart/form-data 上传）",
+    )
+
+
+def request_user(serializer: serializers.BaseSerializer[Any]) -> Any:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A foreign key the caller may only point at records their selector returns.
+
+    `scoped(user=...)` is a selector; an id outside it is refused as "不存在" (400).
+    """
+
+    def __init__(self, *, model: type[Any], scoped: Any, **kwargs: Any) -> None:
+        self.scoped = scoped
+        kwargs.setdefault(
+            "error_messages",
+            {"does_not_exist": "编号 {pk_value} 不存在或不在您的查看范围内", "incorrect_type": "编号应为整数"},
+        )
+        super().__init__(queryset=model._default_manager.none(), **kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return self.scoped(user=getattr(request, "user", None))

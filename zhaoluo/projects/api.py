@@ -1,0 +1,455 @@
+"""REST API for projects, their stages, 专班, plan, progress, funds and timeline.
+
+Reads go through selectors (a project outside the caller's scope is 404), writes through
+services (audit rows, optimistic lock, permission checks); this module only translates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as filters
+from django.db.models import QuerySet, prefetch_related_objects
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from zhaoluo.core.api_support import ApiMixin, errors, service_errors
+from zhaoluo.core.errors import ConflictError, PermissionDeniedError
+from zhaoluo.orgs.selectors import district_of
+
+from . import selectors, services
+from .choices import FundOrigin
+from .filters import ProjectFilterSet
+from .models import FundArrival, Milestone, Project
+from .permissions import require_manage, require_report
+from .serializers import (
+    AdvanceSerializer,
+    FundInputSerializer,
+    FundSerializer,
+    MilestoneCreateSerializer,
+    MilestoneSerializer,
+    MilestoneUpdateSerializer,
+    ProgressInputSerializer,
+    ProgressReportSerializer,
+    ProjectCreateSerializer,
+    ProjectDetailSerializer,
+    ProjectSerializer,
+    ProjectUpdateSerializer,
+    ReopenSerializer,
+    StageTransitionSerializer,
+    TaskForceInputSerializer,
+    TaskForceMemberSerializer,
+    TerminateSerializer,
+    TimelineEventSerializer,
+)
+
+UPLOAD_PARSERS = [JSONParser, MultiPartParser, FormParser]
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="项目编号")
+PROJECT_TAG = ["项目"]
+
+
+def with_list_relations(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """What a list row shows, in a fixed number of queries however long the page."""
+    return queryset.select_related("district", "enterprise", "chain_link__chain").prefetch_related(
+        "task_force", "milestones"
+    )
+
+
+def _validated(serializer_class: type[Any], request: Request, **kwargs: Any) -> Any:
+    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="项目列表（按查看范围）", tags=PROJECT_TAG, responses={200: ProjectSerializer, **errors(400)}
+    ),
+    retrieve=extend_schema(
+        summary="项目详情", tags=PROJECT_TAG, parameters=[ID], responses={200: ProjectDetailSerializer, **errors(404)}
+    ),
+    create=extend_schema(
+        summary="新建项目（招商人员）",
+        tags=PROJECT_TAG,
+        request=ProjectCreateSerializer,
+        responses={201: ProjectDetailSerializer, **errors(400, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="修改项目（须带 version）",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        request=ProjectUpdateSerializer,
+        responses={200: ProjectDetailSerializer, **errors(400, 403, 404, 409)},
+    ),
+)
+class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
+    """Projects the caller may see (same scope as the web pages); others answer 404."""
+
+    queryset = Project.objects.none()  # for the router and the schema; reads use selectors
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return with_list_relations(selectors.project_list(user=self.request.user))
+
+    def project(self) -> Project:
+        return selectors.project_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+
+    def detail(self, project: Project, http_status: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.project_get(user=self.request.user, pk=project.pk)
+        return Response(ProjectDetailSerializer(fresh, context={"request": self.request}).data, status=http_status)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(ProjectSerializer(page, many=True, context={"request": request}).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(ProjectDetailSerializer(self.project(), context={"request": request}).data)
+
+    def create(self, request: Request) -> Response:
+        require_manage(request.user)
+        serializer = _validated(ProjectCreateSerializer, request)
+        data = dict(serializer.validated_data)
+        stage = data.pop("stage", None)
+        district = district_of(request.user)
+        if district is None:  # pragma: no cover - require_manage passes only users of a district
+            raise PermissionDeniedError("您的账号没有所属区，不能新建项目")
+        with service_errors(serializer):
+            project = services.project_create(
+                by=request.user, district=district, data=data, stage_data={"stage": stage} if stage else None
+            )
+        return self.detail(project, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        project = self.project()
+        require_manage(request.user, project)
+        serializer = _validated(ProjectUpdateSerializer, request, partial=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        with service_errors(serializer):
+            services.project_update(project=project, by=request.user, data=data, expected_version=version)
+        return self.detail(project)
+
+    # ------------------------------------------------------------ stages
+
+    @extend_schema(
+        summary="推进到下一阶段",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        request={"application/json": AdvanceSerializer, "multipart/form-data": AdvanceSerializer},
+        responses={200: ProjectDetailSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
+    def advance(self, request: Request, pk: str) -> Response:
+        project = self.project()
+        require_manage(request.user, project)
+        serializer = _validated(AdvanceSerializer, request)
+        v = serializer.validated_data
+        with service_errors(serializer):
+            services.project_advance_stage(
+                project=project,
+                to=v["to"],
+                on=v["on"],
+                by=request.user,
+                note=v["note"],
+                evidence=v.get("evidence"),
+                expected_version=v.get("version"),
+            )
+        return self.detail(project)
+
+    @extend_schema(
+        summary="终止项目（须填原因）",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        request={"application/json": TerminateSerializer, "multipart/form-data": TerminateSerializer},
+        responses={200: ProjectDetailSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
+    def terminate(self, request: Request, pk: str) -> Response:
+        project = self.project()
+        require_manage(request.user, project)
+        serializer = _validated(TerminateSerializer, request)
+        v = serializer.validated_data
+        with service_errors(serializer):
+            services.project_terminate(
+                project=project,
+                on=v["on"],
+                reason=v["reason"],
+                by=request.user,
+                evidence=v.get("evidence"),
+                expected_version=v.get("version"),
+            )
+        return self.detail(project)
+
+    @extend_schema(
+        summary="重启已终止的项目",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        request=ReopenSerializer,
+        responses={200: ProjectDetailSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        project = self.project()
+        require_manage(request.user, project)
+        serializer = _validated(ReopenSerializer, request)
+        v = serializer.validated_data
+        with service_errors(serializer):
+            services.project_reopen(
+                project=project, on=v["on"], reason=v["reason"], by=request.user, expected_version=v.get("version")
+            )
+        return self.detail(project)
+
+    @extend_schema(
+        summary="阶段变更记录",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        responses={200: StageTransitionSerializer(many=True), **errors(404)},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def transitions(self, request: Request, pk: str) -> Response:
+        project = self.project()
+        return Response(StageTransitionSerializer(project.transitions.all(), many=True).data)
+
+    # ------------------------------------------------------------ 专班
+
+    @extend_schema(
+        methods=["GET"],
+        summary="专班成员",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        responses={200: TaskForceMemberSerializer(many=True), **errors(404)},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="设置专班（整体替换，须带项目 version）",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        request=TaskForceInputSerializer,
+        responses={200: TaskForceMemberSerializer(many=True), **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "put"], url_path="task-force", filterset_class=None, pagination_class=None)
+    def task_force(self, request: Request, pk: str) -> Response:
+        project = self.project()
+        if request.method == "PUT":
+            require_manage(request.user, project)
+            serializer = _validated(TaskForceInputSerializer, request)
+            v = serializer.validated_data
+            _check_version(project, v["version"])
+            members = [services.MemberSpec(m["official"], m["is_lead"], m["duty"]) for m in v["members"]]
+            with service_errors(serializer):
+                services.task_force_set(project=project, by=request.user, members=members)
+            project = self.project()
+        return Response(TaskForceMemberSerializer(project.task_force.all(), many=True).data)
+
+    # ------------------------------------------------------------ plan
+
+    @extend_schema(
+        methods=["GET"],
+        summary="方案节点",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        responses={200: MilestoneSerializer(many=True), **errors(404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="新增方案节点",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        request=MilestoneCreateSerializer,
+        responses={201: MilestoneSerializer, **errors(400, 403, 404)},
+    )
+    @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
+    def milestones(self, request: Request, pk: str) -> Response:
+        project = self.project()
+        if request.method == "GET":
+            return Response(MilestoneSerializer(project.milestones.all(), many=True).data)
+        require_report(request.user, project)
+        serializer = _validated(MilestoneCreateSerializer, request)
+        with service_errors(serializer, rename={"non_field_errors": "name"}):
+            milestone = services.milestone_create(project=project, by=request.user, **serializer.validated_data)
+        return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+    # ------------------------------------------------------------ progress
+
+    @extend_schema(
+        methods=["GET"],
+        summary="月度进展",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        responses={200: ProgressReportSerializer(many=True), **errors(404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="填报月度进展（同月再报即更正；可附照片）",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        request={"multipart/form-data": ProgressInputSerializer, "application/json": ProgressInputSerializer},
+        responses={201: ProgressReportSerializer, **errors(400, 403, 404)},
+    )
+    @action(
+        detail=True, methods=["get", "post"], parser_classes=UPLOAD_PARSERS, filterset_class=None, pagination_class=None
+    )
+    def progress(self, request: Request, pk: str) -> Response:
+        project = self.project()
+        if request.method == "GET":
+            reports = list(project.progress_reports.all())
+            prefetch_related_objects(reports, "reported_by__official")
+            return Response(ProgressReportSerializer(reports, many=True, context={"request": request}).data)
+        require_report(request.user, project)
+        serializer = _validated(ProgressInputSerializer, request)
+        with service_errors(serializer):
+            report = services.progress_record(project=project, by=request.user, **serializer.validated_data)
+        return Response(
+            ProgressReportSerializer(report, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+    # ------------------------------------------------------------ timeline
+
+    @extend_schema(
+        summary="项目时间线（阶段、节点、进展、资金、专班…，新的在前）",
+        tags=PROJECT_TAG,
+        parameters=[ID],
+        responses={200: TimelineEventSerializer(many=True), **errors(404)},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def timeline(self, request: Request, pk: str) -> Response:
+        project = self.project()
+        page = self.paginate_queryset(selectors.project_timeline(project=project))
+        return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
+
+
+def _check_version(project: Project, expected: int) -> None:
+    """task_force_set takes no version yet: refuse a stale one before calling it."""
+    if project.version != expected:
+        raise ConflictError(
+            message=f"“{project}”已被他人修改（当前版本 {project.version}，您编辑的是版本 {expected}），请刷新后再保存",
+            current_version=project.version,
+            changes={},
+        )
+
+
+# ---------------------------------------------------------------- milestones
+
+
+MILESTONE_TAG = ["方案节点"]
+MILESTONE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="节点编号")
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="方案节点详情",
+        tags=MILESTONE_TAG,
+        parameters=[MILESTONE_ID],
+        responses={200: MilestoneSerializer, **errors(404)},
+    ),
+    partial_update=extend_schema(
+        summary="修改方案节点（须带 version；填实际完成日期即完成）",
+        tags=MILESTONE_TAG,
+        parameters=[MILESTONE_ID],
+        request=MilestoneUpdateSerializer,
+        responses={200: MilestoneSerializer, **errors(400, 403, 404, 409)},
+    ),
+    destroy=extend_schema(
+        summary="删除方案节点",
+        tags=MILESTONE_TAG,
+        parameters=[MILESTONE_ID],
+        responses={204: None, **errors(403, 404)},
+    ),
+)
+class MilestoneViewSet(ApiMixin, viewsets.GenericViewSet[Milestone]):
+    """Milestones of the projects the caller may see; create them under /api/projects/{id}/milestones/."""
+
+    queryset = Milestone.objects.none()
+    serializer_class = MilestoneSerializer
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def milestone(self) -> Milestone:
+        return selectors.milestone_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(MilestoneSerializer(self.milestone()).data)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        milestone = self.milestone()
+        require_report(request.user, milestone.project)
+        serializer = _validated(MilestoneUpdateSerializer, request, partial=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        with service_errors(serializer, rename={"non_field_errors": "name"}):
+            services.milestone_update(milestone=milestone, by=request.user, data=data, expected_version=version)
+        return Response(MilestoneSerializer(self.milestone()).data)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        milestone = self.milestone()
+        require_report(request.user, milestone.project)
+        services.milestone_delete(milestone=milestone, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------- funds
+
+
+class FundFilterSet(filters.FilterSet):
+    """Filters of the funds list. TODO(owner of filters.py): move beside ProjectFilterSet."""
+
+    project = filters.NumberFilter(label="项目编号", field_name="project_id")
+    year = filters.NumberFilter(label="年度", field_name="period", lookup_expr="year")
+    period_from = filters.DateFilter(label="起始月份", field_name="period", lookup_expr="gte")
+    period_to = filters.DateFilter(label="截止月份", field_name="period", lookup_expr="lte")
+    origin = filters.MultipleChoiceFilter(label="资金来源", choices=FundOrigin.choices)
+    ordering = filters.OrderingFilter(
+        label="排序", fields=(("period", "period"), ("amount", "amount")), field_labels={"period": "期间"}
+    )
+
+    class Meta:
+        model = FundArrival
+        fields = ["project", "year", "period_from", "period_to", "origin"]
+
+
+FUND_TAG = ["资金到位"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="实际到位资金（按查看范围）", tags=FUND_TAG, responses={200: FundSerializer, **errors(400)}
+    ),
+    create=extend_schema(
+        summary="登记到位资金（同项目、月份、来源再登记即更正）",
+        tags=FUND_TAG,
+        request=FundInputSerializer,
+        responses={201: FundSerializer, 200: FundSerializer, **errors(400, 403)},
+    ),
+)
+class FundViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet[FundArrival]):
+    """实际到位资金 of the projects the caller may see, in 万元 (decimal strings)."""
+
+    queryset = FundArrival.objects.none()
+    serializer_class = FundSerializer
+    filterset_class = FundFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[FundArrival]:
+        return selectors.fund_list(user=self.request.user).order_by("-period", "id")
+
+    def create(self, request: Request) -> Response:
+        require_manage(request.user)
+        serializer = _validated(FundInputSerializer, request)
+        v = serializer.validated_data
+        project = v["project"]
+        month = v["period"].replace(day=1)
+        existed = self.get_queryset().filter(project=project, period=month, origin=v["origin"]).exists()
+        with service_errors(serializer):
+            fund = services.fund_record(
+                project=project, by=request.user, period=v["period"], amount=v["amount"], origin=v["origin"]
+            )
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(FundSerializer(fund).data, status=code)
