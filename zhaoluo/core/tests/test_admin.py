@@ -1,0 +1,99 @@
+"""The Django admin belongs to the system administrator (系统管理员) alone."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from zhaoluo.core.models import AuditEvent, CalendarDay
+from zhaoluo.orgs.choices import Role
+from zhaoluo.projects.models import LightRule
+from zhaoluo.testing import factories as f
+from zhaoluo.testing.fixtures import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "persona", ["investment", "principal", "supervision", "economy", "leader", "nobody", "outsider"]
+)
+def test_the_admin_is_denied_to_everyone_but_the_system_administrator(world, persona):
+    client = world.client_for(getattr(world, persona))
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:projects_project_changelist"),
+        reverse("admin:orgs_user_changelist"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), url
+
+
+def test_staff_flags_do_not_open_the_admin_without_the_role(world):
+    user = f.UserFactory.create(username="staffer", role=Role.SECADMIN, is_staff=True, is_superuser=True)
+    assert world.client_for(user).get(reverse("admin:index")).status_code == 302
+
+
+def test_a_system_administrator_without_django_flags_gets_in(world):
+    admin = f.UserFactory.create(username="sys2", role=Role.SYSADMIN, region=world.district)
+    client = world.client_for(admin)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "项目" in html and "亮灯规则" in html and "审计记录" in html and "工作日调整" in html
+    assert client.get(reverse("admin:projects_project_changelist")).status_code == 200
+    assert client.get(reverse("admin:orgs_user_change", args=[world.investment.pk])).status_code == 200
+
+
+def test_the_admin_login_form_refuses_other_roles(client, world):
+    response = client.post(reverse("admin:login"), {"username": "zhaoshang", "password": PASSWORD})
+    assert response.status_code == 200 and "只有系统管理员可以进入管理后台" in response.content.decode()
+    response = client.post(reverse("admin:login"), {"username": "xitong", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_an_inactive_system_administrator_is_kept_out(world):
+    world.sysadmin.is_active = False
+    world.sysadmin.save()
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.sysadmin)
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_audit_events_are_read_only_in_the_admin(world):
+    event = AuditEvent.objects.create(
+        at="2020-06-01T09:00:00+08:00", action="project.updated", object_type="projects.project", object_id="1"
+    )
+    client = world.client_for(world.sysadmin)
+    assert client.get(reverse("admin:core_auditevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:core_auditevent_change", args=[event.pk])).status_code == 200
+    assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
+    assert client.post(reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_calendar_days_are_edited_in_the_admin(world):
+    client = world.client_for(world.sysadmin)
+    response = client.post(
+        reverse("admin:core_calendarday_add"), {"day": "2030-02-02", "is_workday": "on", "name": "春节调休上班"}
+    )
+    assert response.status_code == 302
+    assert CalendarDay.objects.get(day="2030-02-02").is_workday
+
+
+def test_light_rule_parameters_are_validated_in_the_admin(world):
+    rule = LightRule.objects.get(code="progress-wuhan")
+    client = world.client_for(world.sysadmin)
+    data = {
+        "code": rule.code,
+        "name": rule.name,
+        "kind": rule.kind,
+        "params": '{"red_below_pct": 90, "yellow_below_pct": 80}',
+        "enabled": "on",
+        "basis": rule.basis,
+    }
+    response = client.post(reverse("admin:projects_lightrule_change", args=[rule.pk]), data)
+    assert response.status_code == 200 and "红灯阈值不能高于黄灯阈值" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.params != {"red_below_pct": 90, "yellow_below_pct": 80}
