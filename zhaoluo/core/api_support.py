@@ -12,19 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 
 from .api import validation_fields
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
+
+    from zhaoluo.orgs.models import User
 
 # ---------------------------------------------------------------- views
 
@@ -33,8 +39,13 @@ class ApiMixin:
     # Token first: its `WWW-Authenticate` header makes an anonymous call answer 401.
     # (A comment, not a docstring: the schema would show it on every operation.)
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
+    authentication_classes: Sequence[type[BaseAuthentication]] = [TokenAuthentication, SessionAuthentication]
+    permission_classes: Sequence[_PermissionClass] = [IsAuthenticated]
+
+
+def acting_user(request: Request) -> User:
+    """The caller of an authenticated view (IsAuthenticated has turned anonymous ones away)."""
+    return cast("User", request.user)
 
 
 # ---------------------------------------------------------------- documented errors
@@ -43,7 +54,8 @@ class ApiMixin:
 class ErrorBodySerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="invalid / not_authenticated / permission_denied / not_found / conflict …")
     message = serializers.CharField(help_text="给用户看的中文说明")
-    fields = serializers.DictField(
+    # The metaclass pops declared fields, so this does not shadow Serializer.fields at run time.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="400：按字段列出的原因，键为接口字段名；non_field_errors 为整体原因",
@@ -76,7 +88,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
 
 def _with_label(message: Any, label: str) -> Any:
     text = str(message)
-    if not label or label in text:
+    if not label or text.startswith(label):
         return message
     return ErrorDetail(f"{label}：{text}", code=getattr(message, "code", "invalid"))
 
@@ -154,7 +166,7 @@ PHOTO_EXTENSIONS = (".png", ".jpg", ".jpeg")
 MAX_PHOTOS = 20
 
 
-def _check_upload(upload: UploadedFile, allowed: tuple[str, ...]) -> None:
+def _check_upload(upload: File[Any], allowed: tuple[str, ...]) -> None:
     limit: int = settings.ZHAOLUO_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise serializers.ValidationError(f"文件“{upload.name}”超过 {limit // (1024 * 1024)} MB 的上限")
@@ -167,11 +179,11 @@ def _check_upload(upload: UploadedFile, allowed: tuple[str, ...]) -> None:
         raise serializers.ValidationError(f"文件“{upload.name}”的内容与扩展名 {ext} 不符")
 
 
-def validate_evidence(upload: UploadedFile) -> None:
+def validate_evidence(upload: File[Any]) -> None:
     _check_upload(upload, EVIDENCE_EXTENSIONS)
 
 
-def validate_photo(upload: UploadedFile) -> None:
+def validate_photo(upload: File[Any]) -> None:
     _check_upload(upload, PHOTO_EXTENSIONS)
 
 
@@ -190,7 +202,7 @@ def request_user(serializer: serializers.BaseSerializer[Any]) -> Any:
     return getattr(request, "user", None)
 
 
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A foreign key the caller may only point at records their selector returns.
 
     `scoped(user=...)` is a selector; an id outside it is refused as "不存在" (400).
@@ -207,3 +219,19 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore
     def get_queryset(self) -> Any:
         request = self.context.get("request")
         return self.scoped(user=getattr(request, "user", None))
+
+
+def date_field(label: str, **kwargs: Any) -> serializers.DateField:
+    return serializers.DateField(
+        label=label, error_messages={"invalid": "应为真实存在的日期，格式 YYYY-MM-DD"}, **kwargs
+    )
+
+
+def month_field(label: str, **kwargs: Any) -> serializers.DateField:
+    return serializers.DateField(
+        label=label,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        error_messages={"invalid": "应为真实存在的月份，格式 YYYY-MM（或该月任一天 YYYY-MM-DD）"},
+        help_text="YYYY-MM 或该月任一日期",
+        **kwargs,
+    )

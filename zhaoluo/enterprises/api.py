@@ -17,6 +17,7 @@ from zhaoluo.core.api_support import (
     LabelledErrorsMixin,
     ScopedPrimaryKeyField,
     VersionedMixin,
+    acting_user,
     errors,
     service_errors,
     version_field,
@@ -85,7 +86,7 @@ class EnterpriseWriteSerializer(LabelledErrorsMixin, serializers.ModelSerializer
         model = Enterprise
         fields = services.EDITABLE_FIELDS
         # Uniqueness is the service's full_clean: one place, one message.
-        extra_kwargs = {"uscc": {"validators": []}, "name": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"uscc": {"validators": []}, "name": {"validators": []}}
 
     def validate_uscc(self, value: str) -> str:
         from zhaoluo.core.validators import normalise_uscc, validate_uscc
@@ -161,7 +162,9 @@ class EnterpriseViewSet(ApiMixin, viewsets.GenericViewSet[Enterprise]):
         if district is None:  # pragma: no cover - roles that manage always have a district
             raise PermissionDeniedError("您的账号没有所属区，不能登记企业")
         with service_errors(serializer):
-            enterprise = services.enterprise_create(by=request.user, district=district, data=serializer.validated_data)
+            enterprise = services.enterprise_create(
+                by=acting_user(request), district=district, data=serializer.validated_data
+            )
         return Response(EnterpriseSerializer(enterprise).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -172,5 +175,7 @@ class EnterpriseViewSet(ApiMixin, viewsets.GenericViewSet[Enterprise]):
         data = dict(serializer.validated_data)
         version = data.pop("version")
         with service_errors(serializer):
-            services.enterprise_update(enterprise=enterprise, by=request.user, data=data, expected_version=version)
+            services.enterprise_update(
+                enterprise=enterprise, by=acting_user(request), data=data, expected_version=version
+            )
         return Response(EnterpriseSerializer(self.enterprise()).data)

@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from zhaoluo.core.api_support import ApiMixin, errors, service_errors
+from zhaoluo.core.api_support import ApiMixin, acting_user, errors, service_errors
 from zhaoluo.core.errors import ConflictError, PermissionDeniedError
 from zhaoluo.orgs.selectors import district_of
 
@@ -102,7 +102,7 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
     def project(self) -> Project:
         return selectors.project_get(user=self.request.user, pk=int(self.kwargs["pk"]))
 
-    def detail(self, project: Project, http_status: int = status.HTTP_200_OK) -> Response:
+    def detail_response(self, project: Project, http_status: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.project_get(user=self.request.user, pk=project.pk)
         return Response(ProjectDetailSerializer(fresh, context={"request": self.request}).data, status=http_status)
 
@@ -123,9 +123,9 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
             raise PermissionDeniedError("您的账号没有所属区，不能新建项目")
         with service_errors(serializer):
             project = services.project_create(
-                by=request.user, district=district, data=data, stage_data={"stage": stage} if stage else None
+                by=acting_user(request), district=district, data=data, stage_data={"stage": stage} if stage else None
             )
-        return self.detail(project, status.HTTP_201_CREATED)
+        return self.detail_response(project, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         project = self.project()
@@ -134,8 +134,8 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
         data = dict(serializer.validated_data)
         version = data.pop("version")
         with service_errors(serializer):
-            services.project_update(project=project, by=request.user, data=data, expected_version=version)
-        return self.detail(project)
+            services.project_update(project=project, by=acting_user(request), data=data, expected_version=version)
+        return self.detail_response(project)
 
     # ------------------------------------------------------------ stages
 
@@ -157,12 +157,12 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
                 project=project,
                 to=v["to"],
                 on=v["on"],
-                by=request.user,
+                by=acting_user(request),
                 note=v["note"],
                 evidence=v.get("evidence"),
                 expected_version=v.get("version"),
             )
-        return self.detail(project)
+        return self.detail_response(project)
 
     @extend_schema(
         summary="终止项目（须填原因）",
@@ -182,11 +182,11 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
                 project=project,
                 on=v["on"],
                 reason=v["reason"],
-                by=request.user,
+                by=acting_user(request),
                 evidence=v.get("evidence"),
                 expected_version=v.get("version"),
             )
-        return self.detail(project)
+        return self.detail_response(project)
 
     @extend_schema(
         summary="重启已终止的项目",
@@ -203,9 +203,13 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
         v = serializer.validated_data
         with service_errors(serializer):
             services.project_reopen(
-                project=project, on=v["on"], reason=v["reason"], by=request.user, expected_version=v.get("version")
+                project=project,
+                on=v["on"],
+                reason=v["reason"],
+                by=acting_user(request),
+                expected_version=v.get("version"),
             )
-        return self.detail(project)
+        return self.detail_response(project)
 
     @extend_schema(
         summary="阶段变更记录",
@@ -245,7 +249,7 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
             _check_version(project, v["version"])
             members = [services.MemberSpec(m["official"], m["is_lead"], m["duty"]) for m in v["members"]]
             with service_errors(serializer):
-                services.task_force_set(project=project, by=request.user, members=members)
+                services.task_force_set(project=project, by=acting_user(request), members=members)
             project = self.project()
         return Response(TaskForceMemberSerializer(project.task_force.all(), many=True).data)
 
@@ -274,7 +278,7 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
         require_report(request.user, project)
         serializer = _validated(MilestoneCreateSerializer, request)
         with service_errors(serializer, rename={"non_field_errors": "name"}):
-            milestone = services.milestone_create(project=project, by=request.user, **serializer.validated_data)
+            milestone = services.milestone_create(project=project, by=acting_user(request), **serializer.validated_data)
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
     # ------------------------------------------------------------ progress
@@ -306,7 +310,7 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
         require_report(request.user, project)
         serializer = _validated(ProgressInputSerializer, request)
         with service_errors(serializer):
-            report = services.progress_record(project=project, by=request.user, **serializer.validated_data)
+            report = services.progress_record(project=project, by=acting_user(request), **serializer.validated_data)
         return Response(
             ProgressReportSerializer(report, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -322,8 +326,8 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
     @action(detail=True, methods=["get"], filterset_class=None)
     def timeline(self, request: Request, pk: str) -> Response:
         project = self.project()
-        page = self.paginate_queryset(selectors.project_timeline(project=project))
-        return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
+        page = self.paginate_queryset(selectors.project_timeline(project=project))  # type: ignore[arg-type]
+        return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)  # type: ignore[arg-type]
 
 
 def _check_version(project: Project, expected: int) -> None:
@@ -385,13 +389,13 @@ class MilestoneViewSet(ApiMixin, viewsets.GenericViewSet[Milestone]):
         data = dict(serializer.validated_data)
         version = data.pop("version")
         with service_errors(serializer, rename={"non_field_errors": "name"}):
-            services.milestone_update(milestone=milestone, by=request.user, data=data, expected_version=version)
+            services.milestone_update(milestone=milestone, by=acting_user(request), data=data, expected_version=version)
         return Response(MilestoneSerializer(self.milestone()).data)
 
     def destroy(self, request: Request, pk: str) -> Response:
         milestone = self.milestone()
         require_report(request.user, milestone.project)
-        services.milestone_delete(milestone=milestone, by=request.user)
+        services.milestone_delete(milestone=milestone, by=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -449,7 +453,7 @@ class FundViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet[FundA
         existed = self.get_queryset().filter(project=project, period=month, origin=v["origin"]).exists()
         with service_errors(serializer):
             fund = services.fund_record(
-                project=project, by=request.user, period=v["period"], amount=v["amount"], origin=v["origin"]
+                project=project, by=acting_user(request), period=v["period"], amount=v["amount"], origin=v["origin"]
             )
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         return Response(FundSerializer(fund).data, status=code)

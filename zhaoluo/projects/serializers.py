@@ -14,7 +14,9 @@ from zhaoluo.core.api_support import (
     LabelledErrorsMixin,
     ScopedPrimaryKeyField,
     VersionedMixin,
+    date_field,
     evidence_field,
+    month_field,
     validate_photo,
     version_field,
 )
@@ -29,7 +31,6 @@ from .models import FundArrival, Milestone, ProgressPhoto, ProgressReport, Proje
 from .selectors import project_list
 from .services import EDITABLE_FIELDS
 
-MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
 
@@ -274,7 +275,7 @@ class ProjectWriteSerializer(LabelledErrorsMixin, serializers.ModelSerializer[Pr
         model = Project
         fields = [*EDITABLE_FIELDS, "stage"]
         # Uniqueness is the service's full_clean; one place, one message.
-        extra_kwargs = {"name": {"validators": []}, "code": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}, "code": {"validators": []}}
 
 
 class ProjectCreateSerializer(ProjectWriteSerializer):
@@ -290,21 +291,21 @@ class ProjectUpdateSerializer(VersionedMixin, ProjectWriteSerializer):
 
 class AdvanceSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
     to = serializers.ChoiceField(label="目标阶段", choices=Stage.choices, help_text="只能推进到下一阶段")
-    on = serializers.DateField(label="日期", help_text="到达该阶段的日期，不能晚于今天")
+    on = date_field("日期", help_text="到达该阶段的日期，不能晚于今天")
     note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
     evidence = evidence_field()
     version = version_field(required=False)
 
 
 class TerminateSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
-    on = serializers.DateField(label="日期")
+    on = date_field("日期")
     reason = serializers.CharField(label="原因", allow_blank=True)
     evidence = evidence_field()
     version = version_field(required=False)
 
 
 class ReopenSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
-    on = serializers.DateField(label="日期")
+    on = date_field("日期")
     reason = serializers.CharField(label="原因", allow_blank=True)
     version = version_field(required=False)
 
@@ -322,10 +323,15 @@ class TaskForceInputSerializer(VersionedMixin, LabelledErrorsMixin, serializers.
 
 class MilestoneCreateSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
     name = serializers.CharField(label="节点", max_length=64)
-    planned_on = serializers.DateField(label="计划完成日期")
-    actual_on = serializers.DateField(label="实际完成日期", required=False, allow_null=True)
+    planned_on = date_field("计划完成日期")
+    actual_on = date_field("实际完成日期", required=False, allow_null=True)
     weight = serializers.DecimalField(
-        label="权重", max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("100"), default="1"
+        label="权重",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        default=Decimal("1"),
     )
 
 
@@ -334,7 +340,7 @@ class MilestoneUpdateSerializer(VersionedMixin, MilestoneCreateSerializer):
 
 
 class ProgressInputSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
-    period = serializers.DateField(label="月份", input_formats=MONTH_FORMATS, help_text="YYYY-MM 或该月任一日期")
+    period = month_field("月份")
     completed_investment = serializers.DecimalField(label="本月完成投资（万元）", **AMOUNT)  # type: ignore[arg-type]
     image_progress = serializers.IntegerField(label="形象进度（%）", min_value=0, max_value=100)
     text = serializers.CharField(label="进展情况", required=False, allow_blank=True, default="")
@@ -350,6 +356,6 @@ class ProgressInputSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
 
 class FundInputSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
     project = ScopedPrimaryKeyField(model=Project, scoped=project_list, label="项目")
-    period = serializers.DateField(label="期间", input_formats=MONTH_FORMATS, help_text="YYYY-MM 或该月任一日期")
+    period = month_field("期间")
     amount = serializers.DecimalField(label="到位资金（万元）", **AMOUNT)  # type: ignore[arg-type]
     origin = serializers.ChoiceField(label="资金来源", choices=FundOrigin.choices, default=FundOrigin.OUT_OF_PROVINCE)
