@@ -639,3 +639,15 @@ def test_me_tells_the_role_and_the_scope(world):
     assert data["display_name"] == "李专" and data["can_report_progress"] and not data["can_manage_projects"]
     assert client_for(world.nobody).get("/api/me/").json()["scope"] == "none"
     assert client_for(world.investment).get("/api/me/").json()["district_name"] == "襄州区"
+
+
+@at_now
+def test_evidence_above_the_upload_limit_is_refused(world, settings):
+    settings.ZHAOLUO_MAX_UPLOAD_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("合同.pdf", b"%PDF-" + b"0" * (1024 * 1024), content_type="application/pdf")
+    response = client_for(world.investment).post(
+        url(f"{world.project.pk}/advance/"), {"to": "signed", "on": "2020-05-20", "evidence": big}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "超过 1 MB" in fields(response)["evidence"][0]
+    assert not StageTransition.objects.exists()
