@@ -190,3 +190,5 @@ LOGGING = {
 # The district this installation serves (GB/T 2260 code); the demo is Xiangzhou.
 ZHAOLUO_DISTRICT_CODE = env.str("ZHAOLUO_DISTRICT_CODE", default="420607")
 ZHAOLUO_PLATFORM_NAME = "招落通"
+# The platform's "today" (YYYY-MM-DD), for the demo only: see core/clock.py. Unset in production.
+ZHAOLUO_TODAY = env.str("ZHAOLUO_TODAY", default="") or None

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from zhaoluo.core import audit
+from zhaoluo.core import audit, clock
 from zhaoluo.core.dates import month_start
 from zhaoluo.core.locking import claim_version
 from zhaoluo.orgs.models import Official, Region, User
@@ -115,7 +115,7 @@ def project_create(
         _assign(project, stage_data, STAGE_FIELDS)
     _validate(project)
     project.save()
-    on = timezone.localdate()
+    on = clock.today()
     for stage in STAGE_ORDER:
         field = STAGE_DATE_FIELD.get(stage)
         if field and getattr(project, field):
@@ -159,7 +159,7 @@ def project_update(*, project: Project, by: User, data: Mapping[str, Any], expec
 
 
 def _check_date(on: dt.date, field: str = "on") -> None:
-    if on > timezone.localdate():
+    if on > clock.today():
         raise ValidationError({field: "日期不能晚于今天"})
 
 
@@ -392,7 +392,7 @@ def progress_record(
     """The month's progress report; a second report for the same month replaces the first."""
     require_report(by, project)
     period = month_start(period)
-    if period > month_start(timezone.localdate()):
+    if period > month_start(clock.today()):
         raise ValidationError({"period": "不能填报未来月份的进展"})
     report = ProgressReport.objects.select_for_update().filter(project=project, period=period).first()
     before = audit.snapshot(report) if report else None
@@ -434,7 +434,7 @@ def fund_record(
     if origin not in FundOrigin.values:
         raise ValidationError({"origin": f"未知的资金来源：{origin}"})
     period = month_start(period)
-    if period > month_start(timezone.localdate()):
+    if period > month_start(clock.today()):
         raise ValidationError({"period": "不能登记未来月份的到位资金"})
     fund = FundArrival.objects.filter(project=project, period=period, origin=origin).first()
     before = audit.snapshot(fund) if fund else None
@@ -468,7 +468,7 @@ def with_light_inputs(queryset: Any) -> Any:
 def _refresh_light(project: Project, *, actor: User | None, on: dt.date | None = None) -> None:
     fresh = with_light_inputs(Project.objects.filter(pk=project.pk)).get()
     rules = list(LightRule.objects.filter(enabled=True))
-    _apply_verdict(fresh, lights.evaluate(fresh, rules, on or timezone.localdate()), actor)
+    _apply_verdict(fresh, lights.evaluate(fresh, rules, on or clock.today()), actor)
     project.light, project.light_reasons, project.light_at = fresh.light, fresh.light_reasons, fresh.light_at
 
 
@@ -499,7 +499,7 @@ def lights_refresh_all(*, today: dt.date | None = None, district: Region | None 
     Run by `zhaoluo tick`; one transaction per project so a long run never holds the
     SQLite write lock for long.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     rules = list(LightRule.objects.filter(enabled=True))
     qs = Project.objects.all() if district is None else Project.objects.filter(district=district)
     checked = changed = 0

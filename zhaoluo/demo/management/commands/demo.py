@@ -3,10 +3,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from zhaoluo.demo.loader import is_empty, load
+from zhaoluo.demo.loader import AS_OF, is_empty, load
 from zhaoluo.demo.logins import login_table, logins
 
 
@@ -21,6 +22,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo district lives at the end of its data (see core/clock.py); an explicit
+        # ZHAOLUO_TODAY still wins. Set before serving so the workers inherit it.
+        if not settings.ZHAOLUO_TODAY:
+            settings.ZHAOLUO_TODAY = AS_OF.isoformat()
         call_command("migrate", interactive=False, verbosity=0)
         if is_empty():
             self.stdout.write("正在载入演示区县：襄州区（2019—2021年一季度）…")
@@ -32,6 +37,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("数据库已有数据，未重复载入演示数据 / the database is not empty: demo data not loaded")
+        self.stdout.write(f"演示时钟 / demo clock: 今天是 {settings.ZHAOLUO_TODAY}（演示数据截至 2021 年一季度）")
         self.stdout.write(login_table(logins()))
         if options["no_serve"]:
             return
