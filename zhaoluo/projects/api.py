@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhaoluo.core.api_support import ApiMixin, acting_user, errors, service_errors
-from zhaoluo.core.errors import ConflictError, PermissionDeniedError
+from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.orgs.selectors import district_of
 
 from . import selectors, services
@@ -246,10 +246,11 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
             require_manage(request.user, project)
             serializer = _validated(TaskForceInputSerializer, request)
             v = serializer.validated_data
-            _check_version(project, v["version"])
             members = [services.MemberSpec(m["official"], m["is_lead"], m["duty"]) for m in v["members"]]
             with service_errors(serializer):
-                services.task_force_set(project=project, by=acting_user(request), members=members)
+                services.task_force_set(
+                    project=project, by=acting_user(request), members=members, expected_version=v["version"]
+                )
             project = self.project()
         return Response(TaskForceMemberSerializer(project.task_force.all(), many=True).data)
 
@@ -328,16 +329,6 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
         project = self.project()
         page = self.paginate_queryset(selectors.project_timeline(project=project))  # type: ignore[arg-type]
         return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)  # type: ignore[arg-type]
-
-
-def _check_version(project: Project, expected: int) -> None:
-    """task_force_set takes no version yet: refuse a stale one before calling it."""
-    if project.version != expected:
-        raise ConflictError(
-            message=f"“{project}”已被他人修改（当前版本 {project.version}，您编辑的是版本 {expected}），请刷新后再保存",
-            current_version=project.version,
-            changes={},
-        )
 
 
 # ---------------------------------------------------------------- milestones

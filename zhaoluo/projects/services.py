@@ -291,8 +291,14 @@ def project_reopen(
 
 
 @transaction.atomic
-def task_force_set(*, project: Project, by: User, members: Sequence[MemberSpec]) -> list[TaskForceMember]:
-    """Replace the 专班. Exactly one member leads it; nobody is listed twice."""
+def task_force_set(
+    *, project: Project, by: User, members: Sequence[MemberSpec], expected_version: int | None = None
+) -> list[TaskForceMember]:
+    """Replace the 专班. Exactly one member leads it; nobody is listed twice.
+
+    The 专班 is part of the project's 六个一, so replacing it moves the project's version:
+    two people replacing it from the same page cannot both win.
+    """
     require_manage(by, project)
     ids = [m.official.pk for m in members]
     if len(ids) != len(set(ids)):
@@ -300,6 +306,7 @@ def task_force_set(*, project: Project, by: User, members: Sequence[MemberSpec])
     if members and sum(1 for m in members if m.is_lead) != 1:
         raise ValidationError({"members": "专班须有且只有一名负责人"})
     before = [str(m) for m in project.task_force.select_related("official")]
+    claim_version(project, expected_version, {})
     project.task_force.all().delete()
     rows = TaskForceMember.objects.bulk_create(
         [TaskForceMember(project=project, official=m.official, is_lead=m.is_lead, duty=m.duty) for m in members]
