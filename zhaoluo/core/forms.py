@@ -38,7 +38,7 @@ def friendly_empty_labels(form: forms.BaseForm, label: str = "全部") -> None:
         if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
             field.empty_label = label
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
-            choices = list(field.choices)
+            choices = list(field.choices)  # type: ignore[arg-type]
             if choices and choices[0][0] == "":
                 field.choices = [("", "默认" if name == "ordering" else label), *choices[1:]]
 
@@ -103,6 +103,16 @@ class MultipleImageField(forms.ImageField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+def mark_invalid(form: forms.BaseForm) -> None:
+    """Bootstrap's red border on every field that has an error."""
+    for name in form.errors:
+        field = form.fields.get(name)
+        if field is not None:
+            css = field.widget.attrs.get("class", "")
+            if "is-invalid" not in css.split():
+                field.widget.attrs["class"] = f"{css} is-invalid".strip()
 
 
 def apply_service_errors(

@@ -8,12 +8,22 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from zhaoluo.orgs.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind login_required, with django-htmx's details (for type checking)."""
+
+    user: User
+    htmx: HtmxDetails
 
 
 def wants_fragment(request: HttpRequest) -> bool:
     """An HTMX swap asks for the fragment; a history restore or a boosted link wants the page."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request and not htmx.boosted
 
 
 def render_page(

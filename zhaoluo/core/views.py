@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from zhaoluo.core.htmx import AuthedRequest
 from zhaoluo.projects import selectors as project_selectors
 from zhaoluo.projects.choices import Light
 
@@ -20,7 +21,7 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     monday, sunday = week_of(today)
     projects = list(project_selectors.my_projects(user=request.user).order_by("name"))
@@ -39,4 +40,5 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _light_rank(project: object) -> tuple[int, str]:
     order = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
-    return order.get(getattr(project, "light", ""), 3), getattr(project, "name", "")
+    light = str(getattr(project, "light", ""))
+    return order.get(Light(light), 3) if light in Light.values else 3, str(getattr(project, "name", ""))

@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoluo.core.errors import ConflictError, PermissionDeniedError
-from zhaoluo.core.forms import apply_service_errors, field_labels, friendly_empty_labels, style_form
-from zhaoluo.core.htmx import redirect_after_post, render_page
+from zhaoluo.core.forms import apply_service_errors, field_labels, friendly_empty_labels, mark_invalid, style_form
+from zhaoluo.core.htmx import AuthedRequest, redirect_after_post, render_page
 from zhaoluo.projects import selectors as project_selectors
 
 from . import selectors, services
@@ -36,12 +36,12 @@ def can_edit(user: Any) -> bool:
 
 @login_required
 @require_GET
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthedRequest) -> HttpResponse:
     filterset = EnterpriseFilterSet(
         request.GET or None, queryset=selectors.enterprise_list(user=request.user), request=request
     )
     form = filterset.form
-    form.fields["listing"].widget = forms.CheckboxSelectMultiple(choices=form.fields["listing"].choices)  # type: ignore[attr-defined]
+    form.fields["listing"].widget = forms.CheckboxSelectMultiple(choices=form.fields["listing"].choices)
     for name in ("above_scale", "high_tech"):
         form.fields[name].widget = forms.Select(choices=YES_NO)
     form.fields["q"].widget.attrs.update({"placeholder": "企业名称、信用代码或主要产品", "type": "search"})
@@ -55,7 +55,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     projects = project_selectors.project_list(user=request.user).filter(enterprise=enterprise).order_by("name")
     context = {"enterprise": enterprise, "projects": list(projects), "can_edit": can_edit(request.user)}
@@ -64,7 +64,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     if not can_edit(request.user):
         raise PermissionDenied("只有科经局和招商人员可以维护企业信息")
@@ -90,6 +90,8 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "企业信息已保存")
                 return redirect_after_post(request, reverse("enterprises:detail", args=[pk]))
+    if form.is_bound:
+        mark_invalid(form)
     context = {"enterprise": enterprise, "form": form, "conflict": conflict}
     return render(request, "enterprises/edit.html", context, status=status)
 

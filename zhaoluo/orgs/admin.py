@@ -43,7 +43,7 @@ class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
     list_select_related = ("official", "unit", "region")
     autocomplete_fields = ("official", "unit", "region", "enterprise")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("角色与范围", {"fields": ("role", "official", "unit", "region", "enterprise")}),
     )
     add_fieldsets = (

@@ -47,7 +47,7 @@ def label_of(object_type: str, name: str) -> str:
     model = MODELS.get(object_type)
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return str(getattr(model._meta.get_field(name), "verbose_name", name))
         except Exception:  # noqa: BLE001 - not a model field: fall back to the known extras
             pass
     return EXTRA_LABELS.get(name, name)

@@ -89,7 +89,7 @@ def cohorts(queryset: QuerySet[Project], years: list[int]) -> list[dict[str, Any
     rows = []
     for y in years:
         row = found.get(y, {"signed": 0, "started": 0, "producing": 0, "at_capacity": 0})
-        counts = {key: int(row[key]) for key in STAGE_KEYS}
+        counts = {key: int(row[key]) for key in STAGE_KEYS}  # type: ignore[literal-required]
         rows.append(
             {
                 "year": y,
@@ -114,9 +114,9 @@ def by_cluster(queryset: QuerySet[Project], year: int) -> list[dict[str, Any]]:
         .annotate(**aggregates)
         .order_by("cluster__name")
     )
-    out = []
+    out: list[dict[str, Any]] = []
     for row in rows:
-        counts = {key: int(row[key]) for key in STAGE_KEYS}
+        counts = {key: int(row[key]) for key in STAGE_KEYS}  # type: ignore[literal-required]
         out.append({"cluster_id": row["cluster_id"], "cluster": row["cluster__name"], **counts, **conversions(counts)})
     out.sort(key=lambda r: (r["cluster"] is None, -r["signed"], r["cluster"] or ""))
     return out

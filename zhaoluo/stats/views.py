@@ -7,12 +7,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from zhaoluo.core.htmx import AuthedRequest
 from zhaoluo.projects import selectors as project_selectors
 
 from . import funnel
@@ -61,14 +62,14 @@ def _with_links(rows: list[dict[str, Any]], links: Links, *, cohort: bool = Fals
                 **{k: links.cohort(row["year"], k) for k in ("started", "producing", "at_capacity")},
             }
         else:
-            y = row.get("year", year)
+            y = int(row.get("year", year) or 0)
             cluster = row.get("cluster_id")
             row["links"] = {k: links.in_year(k, y, cluster) for k in funnel.STAGE_KEYS}
 
 
 @login_required
 @require_GET
-def funnel_page(request: HttpRequest) -> HttpResponse:
+def funnel_page(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     key_only = request.GET.get("key") in {"1", "true", "on"}
     projects = funnel.scoped(project_selectors.project_list(user=request.user), key_only=key_only)

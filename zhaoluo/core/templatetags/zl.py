@@ -44,15 +44,19 @@ def stage_label(value: str) -> str:
         return value or ""
 
 
+def _medal(stage: str) -> str:
+    return MEDAL.get(Stage(stage), "") if stage in Stage.values else ""
+
+
 @register.filter
 def medal(stage: str) -> str:
-    return MEDAL.get(stage, "")
+    return _medal(stage)
 
 
 @register.simple_tag
 def stage_badge(stage: str, big: bool = False) -> str:
     label = stage_label(stage)
-    kind = MEDAL.get(stage, "")
+    kind = _medal(stage)
     size = " medal-big" if big else ""
     if kind:
         return format_html(

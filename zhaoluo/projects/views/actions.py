@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from zhaoluo.core.forms import field_labels
+from zhaoluo.core.htmx import AuthedRequest
 
 from .. import permissions, selectors, services
 from ..choices import STAGE_ORDER, Stage
@@ -36,7 +37,7 @@ def next_stage(project: Project) -> str | None:
 
 @login_required
 @GET_POST
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     data, _ = _data(request)
     form = ProjectForm(data, initial=ProjectForm.initial_for(project), user=request.user)
@@ -61,7 +62,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def project_advance(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     target = next_stage(project)
     data, files = _data(request)
@@ -98,7 +99,7 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def project_terminate(request: HttpRequest, pk: int) -> HttpResponse:
+def project_terminate(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     data, files = _data(request)
     form = TerminateForm(data, files, initial={"on": timezone.localdate(), "version": project.version})
@@ -130,7 +131,7 @@ def project_terminate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def project_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def project_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     data, _ = _data(request)
     form = ReopenForm(data, initial={"on": timezone.localdate(), "version": project.version})
@@ -156,7 +157,7 @@ def project_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def project_task_force(request: HttpRequest, pk: int) -> HttpResponse:
+def project_task_force(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     current = list(project.task_force.all())
     lead = next((m.official_id for m in current if m.is_lead), None)

@@ -14,12 +14,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 
 from zhaoluo.core.errors import ConflictError, PermissionDeniedError
-from zhaoluo.core.forms import apply_service_errors
-from zhaoluo.core.htmx import redirect_after_post, render_page, wants_fragment
+from zhaoluo.core.forms import apply_service_errors, mark_invalid
+from zhaoluo.core.htmx import AuthedRequest, redirect_after_post, render_page, wants_fragment
 
 from ..models import Project
 from ..timeline import label_of, show
@@ -49,7 +49,7 @@ def conflict_context(exc: ConflictError, object_type: str) -> dict[str, Any]:
     return {"message": exc.message, "changes": changes, "current_version": exc.current_version}
 
 
-def run_action(request: HttpRequest, project: Project, action: Action, *, allowed: bool) -> HttpResponse:
+def run_action(request: AuthedRequest, project: Project, action: Action, *, allowed: bool) -> HttpResponse:
     if not allowed:
         raise PermissionDenied("您的角色不能进行此操作")
     status = 200
@@ -70,6 +70,8 @@ def run_action(request: HttpRequest, project: Project, action: Action, *, allowe
                 return redirect_after_post(request, reverse("projects:detail", args=[project.pk]))
         else:
             status = 422
+    if action.form.is_bound:
+        mark_invalid(action.form)
     context = {
         "project": project,
         "action": action,

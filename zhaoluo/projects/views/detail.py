@@ -7,10 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from zhaoluo.core.htmx import AuthedRequest
 
 from .. import permissions, selectors, timeline
 from ..choices import MEDAL, Stage
@@ -35,7 +38,7 @@ def _milestone_rows(project: Project) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     funds = list(selectors.fund_list(user=request.user).filter(project=project).order_by("-period", "origin"))
     events = selectors.project_timeline(project=project)[:TIMELINE_LIMIT]
@@ -43,7 +46,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = next_stage(project)
     context = {
         "project": project,
-        "medal": MEDAL.get(project.stage, ""),
+        "medal": MEDAL.get(Stage(project.stage), ""),
         "members": members,
         "milestones": _milestone_rows(project),
         "six_ones_missing": project.six_ones_missing,
@@ -64,7 +67,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def project_file(request: HttpRequest, pk: int, kind: str, file_id: int) -> HttpResponse:
+def project_file(request: AuthedRequest, pk: int, kind: str, file_id: int) -> HttpResponseBase:
     """An evidence file or progress photo; 404 unless the user can see the project."""
     project = selectors.project_get(user=request.user, pk=pk)
     if kind == "evidence":
@@ -81,7 +84,7 @@ def project_file(request: HttpRequest, pk: int, kind: str, file_id: int) -> Http
         handle = field.open("rb")
     except FileNotFoundError as exc:
         raise Http404("文件已丢失") from exc
-    name = field.name.rsplit("/", 1)[-1]
+    name = (field.name or "file").rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     inline = content_type in IMAGE_TYPES
     response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)

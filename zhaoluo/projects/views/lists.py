@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from zhaoluo.core.errors import PermissionDeniedError
-from zhaoluo.core.forms import apply_service_errors, field_labels, friendly_empty_labels, style_form
-from zhaoluo.core.htmx import redirect_after_post, render_page
+from zhaoluo.core.forms import apply_service_errors, field_labels, friendly_empty_labels, mark_invalid, style_form
+from zhaoluo.core.htmx import AuthedRequest, redirect_after_post, render_page
 from zhaoluo.orgs import selectors as org_selectors
 
 from .. import exports, permissions, selectors, services
@@ -33,7 +33,7 @@ YES_NO = [("", "不限"), ("true", "是"), ("false", "否")]
 SORTABLE = {"name", "stage", "light", "planned_investment", "signed_on"}
 
 
-def filterset_for(request: HttpRequest) -> ProjectFilterSet:
+def filterset_for(request: AuthedRequest) -> ProjectFilterSet:
     return ProjectFilterSet(request.GET or None, queryset=selectors.project_list(user=request.user), request=request)
 
 
@@ -41,7 +41,7 @@ def _style_filters(filterset: ProjectFilterSet) -> forms.Form:
     form = filterset.form
     for name in ("stage", "light"):
         field = form.fields[name]
-        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)  # type: ignore[attr-defined]
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
     for name in ("is_key", "is_strategic", "is_100m"):
         form.fields[name].widget = forms.Select(choices=YES_NO)
     form.fields["q"].widget.attrs.update({"placeholder": "项目名称、编号或投资方", "type": "search"})
@@ -50,7 +50,7 @@ def _style_filters(filterset: ProjectFilterSet) -> forms.Form:
     return form
 
 
-def sort_links(request: HttpRequest) -> dict[str, dict[str, str]]:
+def sort_links(request: AuthedRequest) -> dict[str, dict[str, str]]:
     """For each sortable column: the ordering its header sets next, and the arrow shown now."""
     current = request.GET.get("ordering", "")
     out: dict[str, dict[str, str]] = {}
@@ -66,7 +66,7 @@ def sort_links(request: HttpRequest) -> dict[str, dict[str, str]]:
 
 @login_required
 @require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthedRequest) -> HttpResponse:
     filterset = filterset_for(request)
     form = _style_filters(filterset)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
@@ -98,7 +98,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def project_export(request: HttpRequest) -> HttpResponse:
+def project_export(request: AuthedRequest) -> HttpResponse:
     filterset = filterset_for(request)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     content = exports.write_xlsx(exports.export_queryset(queryset))
@@ -111,7 +111,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @GET_POST
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_manage(request.user):
         raise PermissionDenied("只有招商人员可以新建项目")
     district = org_selectors.district_of(request.user)
@@ -136,4 +136,6 @@ def project_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"项目“{project.name}”已建档")
                 return redirect_after_post(request, reverse("projects:detail", args=[project.pk]))
+    if form.is_bound:
+        mark_invalid(form)
     return render(request, "projects/create.html", {"form": form}, status=status)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from zhaoluo.core.forms import field_labels
+from zhaoluo.core.htmx import AuthedRequest
 
 from .. import permissions, selectors, services
 from ..forms import FundForm, MilestoneCompleteForm, MilestoneEditForm, MilestoneForm, ProgressForm
@@ -21,7 +22,7 @@ PROGRESS_LABELS = field_labels(ProgressReport, ["period", "completed_investment"
 FUND_LABELS = field_labels(FundArrival, ["period", "amount", "origin"])
 
 
-def _milestone(request: HttpRequest, pk: int, mid: int) -> Milestone:
+def _milestone(request: AuthedRequest, pk: int, mid: int) -> Milestone:
     milestone = selectors.milestone_get(user=request.user, pk=mid)
     if milestone.project_id != pk:
         raise Http404("节点不存在或不在您的查看范围内")
@@ -30,7 +31,7 @@ def _milestone(request: HttpRequest, pk: int, mid: int) -> Milestone:
 
 @login_required
 @GET_POST
-def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_create(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     data, _ = _data(request)
     form = MilestoneForm(data)
@@ -60,7 +61,7 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def milestone_edit(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+def milestone_edit(request: AuthedRequest, pk: int, mid: int) -> HttpResponse:
     milestone = _milestone(request, pk, mid)
     project = selectors.project_get(user=request.user, pk=pk)
     data, _ = _data(request)
@@ -85,7 +86,7 @@ def milestone_edit(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def milestone_complete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+def milestone_complete(request: AuthedRequest, pk: int, mid: int) -> HttpResponse:
     milestone = _milestone(request, pk, mid)
     project = selectors.project_get(user=request.user, pk=pk)
     data, _ = _data(request)
@@ -113,11 +114,10 @@ def milestone_complete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def milestone_delete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+def milestone_delete(request: AuthedRequest, pk: int, mid: int) -> HttpResponse:
     milestone = _milestone(request, pk, mid)
     project = selectors.project_get(user=request.user, pk=pk)
-    data, _ = _data(request)
-    form = forms.Form(data)
+    form = forms.Form(request.POST or None)
     name = milestone.name
 
     def perform(f: forms.Form) -> str:
@@ -139,7 +139,7 @@ def milestone_delete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_record(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     data, files = _data(request)
     form = ProgressForm(data, files)
@@ -171,7 +171,7 @@ def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def fund_record(request: HttpRequest, pk: int) -> HttpResponse:
+def fund_record(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     data, _ = _data(request)
     form = FundForm(data)

@@ -24,6 +24,30 @@
     });
   }
 
+  // Filter forms (data-clean-params) leave empty fields out of the request and the pushed URL.
+  document.body.addEventListener("htmx:configRequest", function (evt) {
+    var elt = evt.detail.elt;
+    var form = elt && elt.closest ? elt.closest("form[data-clean-params]") : null;
+    if (!form || evt.detail.verb !== "get") { return; }
+    var params = evt.detail.parameters;
+    var keys = typeof params.keys === "function" ? Array.from(params.keys()) : Object.keys(params);
+    keys.forEach(function (key) {
+      var values = typeof params.getAll === "function" ? params.getAll(key) : [].concat(params[key]);
+      if (values.every(function (v) { return v === ""; })) {
+        if (typeof params.delete === "function") { params.delete(key); } else { delete params[key]; }
+      }
+    });
+  });
+
+  // A sort chosen by a column header shows in the form's sort box too.
+  document.body.addEventListener("htmx:afterSettle", function (evt) {
+    if (!evt.detail.target || evt.detail.target.id !== "results" || !evt.detail.xhr) { return; }
+    var select = document.getElementById("id_ordering");
+    if (!select) { return; }
+    var url = new URL(evt.detail.xhr.responseURL, window.location.href);
+    select.value = url.searchParams.get("ordering") || "";
+  });
+
   // A failed request (network, 5xx) says so instead of silently doing nothing.
   document.body.addEventListener("htmx:responseError", function (evt) {
     var status = evt.detail.xhr ? evt.detail.xhr.status : 0;

@@ -24,7 +24,7 @@
         type: "funnel",
         sort: "none",
         left: "10%", width: "80%", top: 10, bottom: 10,
-        minSize: "12%",
+        minSize: "32%",
         label: { show: true, position: "inside", formatter: "{b} {c}", color: "#fff", fontSize: 14 },
         data: data.funnel
       }]
