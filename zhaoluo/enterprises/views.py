@@ -68,7 +68,11 @@ def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     if not can_edit(request.user):
         raise PermissionDenied("只有科经局和招商人员可以维护企业信息")
-    form = EnterpriseForm(request.POST or None, initial=EnterpriseForm.initial_for(enterprise), user=request.user)
+    form = EnterpriseForm(
+        request.POST if request.method == "POST" else None,
+        initial=EnterpriseForm.initial_for(enterprise),
+        user=request.user,
+    )
     status, conflict = 200, None
     if request.method == "POST":
         status = 422

@@ -117,7 +117,7 @@ def project_create(request: AuthedRequest) -> HttpResponse:
     district = org_selectors.district_of(request.user)
     if district is None:
         raise PermissionDenied("您的账号未关联所属区，不能新建项目")
-    form = ProjectCreateForm(request.POST or None, user=request.user)
+    form = ProjectCreateForm(request.POST if request.method == "POST" else None, user=request.user)
     status = 200
     if request.method == "POST":
         status = 422

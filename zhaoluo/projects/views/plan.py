@@ -117,7 +117,7 @@ def milestone_complete(request: AuthedRequest, pk: int, mid: int) -> HttpRespons
 def milestone_delete(request: AuthedRequest, pk: int, mid: int) -> HttpResponse:
     milestone = _milestone(request, pk, mid)
     project = selectors.project_get(user=request.user, pk=pk)
-    form = forms.Form(request.POST or None)
+    form = forms.Form(request.POST if request.method == "POST" else None)
     name = milestone.name
 
     def perform(f: forms.Form) -> str:
