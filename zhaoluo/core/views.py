@@ -7,8 +7,8 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from zhaoluo.core import clock
 from zhaoluo.core.htmx import AuthedRequest
 from zhaoluo.projects import selectors as project_selectors
 from zhaoluo.projects.choices import Light
@@ -22,7 +22,7 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     monday, sunday = week_of(today)
     projects = list(project_selectors.my_projects(user=request.user).order_by("name"))
     milestones = list(project_selectors.milestones_due(user=request.user, start=monday, end=sunday))

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.forms.models import fields_for_model, model_to_dict
-from django.utils import timezone
 
 from zhaoluo.chains.models import ChainLink, Cluster
+from zhaoluo.core import clock
 from zhaoluo.core.forms import DateInput, MonthField, MultipleImageField, StyledFormMixin
 from zhaoluo.enterprises import selectors as enterprise_selectors
 from zhaoluo.orgs import selectors as org_selectors
@@ -113,6 +113,7 @@ class ReopenForm(VersionedForm):
 
 
 class TaskForceForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     members = forms.ModelMultipleChoiceField(
         label="专班成员",
         queryset=Official.objects.none(),
@@ -178,7 +179,7 @@ class ProgressForm(StyledFormMixin, forms.Form):
     photos = MultipleImageField(label="现场照片", required=False, help_text="可一次选择多张", validators=[_max_upload])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"period": timezone.localdate().replace(day=1)})
+        kwargs.setdefault("initial", {"period": clock.today().replace(day=1)})
         super().__init__(*args, **kwargs)
 
 
@@ -188,5 +189,5 @@ class FundForm(StyledFormMixin, forms.Form):
     origin = forms.ChoiceField(label="资金来源", choices=FundOrigin.choices, initial=FundOrigin.OUT_OF_PROVINCE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"period": timezone.localdate().replace(day=1)})
+        kwargs.setdefault("initial", {"period": clock.today().replace(day=1)})
         super().__init__(*args, **kwargs)

@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from zhaoluo.core import clock
 from zhaoluo.core.htmx import AuthedRequest
 from zhaoluo.projects import selectors as project_selectors
 
@@ -70,7 +70,7 @@ def _with_links(rows: list[dict[str, Any]], links: Links, *, cohort: bool = Fals
 @login_required
 @require_GET
 def funnel_page(request: AuthedRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     key_only = request.GET.get("key") in {"1", "true", "on"}
     projects = funnel.scoped(project_selectors.project_list(user=request.user), key_only=key_only)
     span = funnel.year_span(projects, today.year)

@@ -374,17 +374,24 @@ def test_setting_the_task_force_with_one_lead(world):
     newcomer = f.OfficialFactory.create(name="钱新")
     client = world.client_for(world.investment)
     bad = client.post(
-        reverse("projects:task_force", args=[p.pk]), {"members": [newcomer.pk], "lead": world.member_official.pk}
+        reverse("projects:task_force", args=[p.pk]),
+        {"members": [newcomer.pk], "lead": world.member_official.pk, "version": p.version},
     )
     assert bad.status_code == 422 and "专班负责人须是专班成员之一" in bad.content.decode()
     ok = client.post(
         reverse("projects:task_force", args=[p.pk]),
-        {"members": [newcomer.pk, world.member_official.pk], "lead": newcomer.pk},
+        {"members": [newcomer.pk, world.member_official.pk], "lead": newcomer.pk, "version": p.version},
     )
     assert ok.status_code == 302
     members = {(m.official.name, m.is_lead) for m in p.task_force.select_related("official")}
     assert members == {("钱新", True), ("李专", False)}
     [event] = actions(p, "project.task_force_set")
+    stale = client.post(
+        reverse("projects:task_force", args=[p.pk]),
+        {"members": [world.member_official.pk], "lead": world.member_official.pk, "version": 1},
+    )
+    assert stale.status_code == 409
+    assert {m.official.name for m in p.task_force.select_related("official")} == {"钱新", "李专"}
     assert event.after == {"task_force": ["钱新（负责人）", "李专"]}
 
 

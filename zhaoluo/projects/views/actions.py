@@ -6,9 +6,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from zhaoluo.core import clock
 from zhaoluo.core.forms import field_labels
 from zhaoluo.core.htmx import AuthedRequest
 
@@ -66,7 +66,7 @@ def project_advance(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     target = next_stage(project)
     data, files = _data(request)
-    initial = {"to": target, "on": timezone.localdate(), "version": project.version}
+    initial = {"to": target, "on": clock.today(), "version": project.version}
     form = AdvanceForm(data, files, initial=initial)
 
     def perform(f: forms.Form) -> str:
@@ -102,7 +102,7 @@ def project_advance(request: AuthedRequest, pk: int) -> HttpResponse:
 def project_terminate(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     data, files = _data(request)
-    form = TerminateForm(data, files, initial={"on": timezone.localdate(), "version": project.version})
+    form = TerminateForm(data, files, initial={"on": clock.today(), "version": project.version})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -134,7 +134,7 @@ def project_terminate(request: AuthedRequest, pk: int) -> HttpResponse:
 def project_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
     data, _ = _data(request)
-    form = ReopenForm(data, initial={"on": timezone.localdate(), "version": project.version})
+    form = ReopenForm(data, initial={"on": clock.today(), "version": project.version})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -162,7 +162,11 @@ def project_task_force(request: AuthedRequest, pk: int) -> HttpResponse:
     current = list(project.task_force.all())
     lead = next((m.official_id for m in current if m.is_lead), None)
     data, _ = _data(request)
-    form = TaskForceForm(data, initial={"members": [m.official_id for m in current], "lead": lead}, user=request.user)
+    form = TaskForceForm(
+        data,
+        initial={"members": [m.official_id for m in current], "lead": lead, "version": project.version},
+        user=request.user,
+    )
 
     def perform(f: forms.Form) -> str:
         duties = {m.official_id: m.duty for m in current}
@@ -172,7 +176,9 @@ def project_task_force(request: AuthedRequest, pk: int) -> HttpResponse:
             for o in f.cleaned_data["members"]
         ]
         members.sort(key=lambda m: not m.is_lead)
-        services.task_force_set(project=project, by=request.user, members=members)
+        services.task_force_set(
+            project=project, by=request.user, members=members, expected_version=f.cleaned_data["version"]
+        )
         return "专班已更新"
 
     action = Action(

@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from zhaoluo.core import clock
 from zhaoluo.core.htmx import AuthedRequest
 
 from .. import permissions, selectors, timeline
@@ -25,7 +25,7 @@ IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 
 def _milestone_rows(project: Project) -> list[dict[str, Any]]:
-    today = timezone.localdate()
+    today = clock.today()
     return [
         {
             "m": m,

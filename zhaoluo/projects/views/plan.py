@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 
+from zhaoluo.core import clock
 from zhaoluo.core.forms import field_labels
 from zhaoluo.core.htmx import AuthedRequest
 
@@ -90,7 +90,7 @@ def milestone_complete(request: AuthedRequest, pk: int, mid: int) -> HttpRespons
     milestone = _milestone(request, pk, mid)
     project = selectors.project_get(user=request.user, pk=pk)
     data, _ = _data(request)
-    form = MilestoneCompleteForm(data, initial={"actual_on": timezone.localdate(), "version": milestone.version})
+    form = MilestoneCompleteForm(data, initial={"actual_on": clock.today(), "version": milestone.version})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
