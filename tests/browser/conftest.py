@@ -47,4 +47,9 @@ def browser_type_launch_args() -> dict[str, object]:
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, object]) -> dict[str, object]:
     # Headless Chromium sends en-US; a district's browsers send zh-CN.
-    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 900}, "accept_downloads": True}
+    return {
+        **browser_context_args,
+        "locale": "zh-CN",
+        "viewport": {"width": 1280, "height": 900},
+        "accept_downloads": True,
+    }
