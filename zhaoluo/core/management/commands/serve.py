@@ -19,7 +19,12 @@ class Command(BaseCommand):
 
 
 def serve(*, host: str, port: int, workers: int = 2) -> None:
+    from django.core.management import call_command
     from gunicorn.app.base import BaseApplication
+
+    # Production storage serves hashed files from STATIC_ROOT; collecting is idempotent
+    # and takes a second, so serving never starts with pages that cannot find their CSS.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     from zhaoluo.wsgi import application
 
