@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters as filters
 from django.db.models import QuerySet, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -23,8 +22,7 @@ from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.orgs.selectors import district_of
 
 from . import selectors, services
-from .choices import FundOrigin
-from .filters import ProjectFilterSet
+from .filters import FundFilterSet, ProjectFilterSet
 from .models import FundArrival, Milestone, Project
 from .permissions import require_manage, require_report
 from .serializers import (
@@ -391,23 +389,6 @@ class MilestoneViewSet(ApiMixin, viewsets.GenericViewSet[Milestone]):
 
 
 # ---------------------------------------------------------------- funds
-
-
-class FundFilterSet(filters.FilterSet):
-    """Filters of the funds list. TODO(owner of filters.py): move beside ProjectFilterSet."""
-
-    project = filters.NumberFilter(label="项目编号", field_name="project_id")
-    year = filters.NumberFilter(label="年度", field_name="period", lookup_expr="year")
-    period_from = filters.DateFilter(label="起始月份", field_name="period", lookup_expr="gte")
-    period_to = filters.DateFilter(label="截止月份", field_name="period", lookup_expr="lte")
-    origin = filters.MultipleChoiceFilter(label="资金来源", choices=FundOrigin.choices)
-    ordering = filters.OrderingFilter(
-        label="排序", fields=(("period", "period"), ("amount", "amount")), field_labels={"period": "期间"}
-    )
-
-    class Meta:
-        model = FundArrival
-        fields = ["project", "year", "period_from", "period_to", "origin"]
 
 
 FUND_TAG = ["资金到位"]

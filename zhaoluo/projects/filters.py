@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from zhaoluo.chains.models import Cluster
 from zhaoluo.orgs import selectors as org_selectors
 
-from .choices import STAGE_DATE_FIELD, Light, Stage
-from .models import Project
+from .choices import STAGE_DATE_FIELD, FundOrigin, Light, Stage
+from .models import FundArrival, Project
 
 
 def _townships(request: Any) -> QuerySet[Any]:
@@ -100,3 +100,20 @@ class ProjectFilterSet(filters.FilterSet):
         if not field:
             return queryset
         return queryset.filter(**{f"{field}__isnull": False})
+
+
+class FundFilterSet(filters.FilterSet):
+    """Fund arrivals: the API list and, later, the funds ledger export."""
+
+    project = filters.NumberFilter(label="项目编号", field_name="project_id")
+    year = filters.NumberFilter(label="年度", field_name="period", lookup_expr="year")
+    period_from = filters.DateFilter(label="起始月份", field_name="period", lookup_expr="gte")
+    period_to = filters.DateFilter(label="截止月份", field_name="period", lookup_expr="lte")
+    origin = filters.MultipleChoiceFilter(label="资金来源", choices=FundOrigin.choices)
+    ordering = filters.OrderingFilter(
+        label="排序", fields=(("period", "period"), ("amount", "amount")), field_labels={"period": "期间"}
+    )
+
+    class Meta:
+        model = FundArrival
+        fields = ["project", "year", "period_from", "period_to", "origin"]
