@@ -11,13 +11,10 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.files.base import File
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
@@ -26,6 +23,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
 from .api import validation_fields
+from .uploads import validate_evidence
 
 if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
@@ -152,39 +150,6 @@ def version_field(required: bool = True) -> serializers.IntegerField:
 
 
 # ---------------------------------------------------------------- uploads
-
-_MAGIC: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
-EVIDENCE_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx")
-PHOTO_EXTENSIONS = (".png", ".jpg", ".jpeg")
-MAX_PHOTOS = 20
-
-
-def _check_upload(upload: File[Any], allowed: tuple[str, ...]) -> None:
-    limit: int = settings.ZHAOLUO_MAX_UPLOAD_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise serializers.ValidationError(f"文件“{upload.name}”超过 {limit // (1024 * 1024)} MB 的上限")
-    ext = os.path.splitext(upload.name or "")[1].lower()
-    if ext not in allowed:
-        raise serializers.ValidationError(f"文件“{upload.name}”的类型不允许，只接受 {'、'.join(allowed)}")
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in _MAGIC[ext]):
-        raise serializers.ValidationError(f"文件“{upload.name}”的内容与扩展名 {ext} 不符")
-
-
-def validate_evidence(upload: File[Any]) -> None:
-    _check_upload(upload, EVIDENCE_EXTENSIONS)
-
-
-def validate_photo(upload: File[Any]) -> None:
-    _check_upload(upload, PHOTO_EXTENSIONS)
 
 
 def evidence_field() -> serializers.FileField:

@@ -6,14 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import fields_for_model, model_to_dict
 
 from zhaoluo.chains.models import ChainLink, Cluster
 from zhaoluo.core import clock
 from zhaoluo.core.forms import DateInput, MonthField, MultipleImageField, StyledFormMixin
+from zhaoluo.core.uploads import validate_evidence, validate_photo
 from zhaoluo.enterprises import selectors as enterprise_selectors
 from zhaoluo.orgs import selectors as org_selectors
 from zhaoluo.orgs.models import Official
@@ -21,14 +20,6 @@ from zhaoluo.orgs.models import Official
 from .choices import FundOrigin, Stage
 from .models import Milestone, Project
 from .services import EDITABLE_FIELDS
-
-EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "gif", "webp", "doc", "docx", "xls", "xlsx", "ofd", "zip", "rar"]
-
-
-def _max_upload(upload: Any) -> None:
-    limit = settings.ZHAOLUO_MAX_UPLOAD_BYTES
-    if upload is not None and getattr(upload, "size", 0) > limit:
-        raise ValidationError(f"文件不能超过 {limit // (1024 * 1024)} MB")
 
 
 class VersionedForm(StyledFormMixin, forms.Form):
@@ -94,7 +85,7 @@ class AdvanceForm(VersionedForm):
     evidence = forms.FileField(
         label="佐证材料",
         required=False,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), _max_upload],
+        validators=[validate_evidence],
         help_text="可选：合同、开工证明、照片等（PDF、图片、Office 文件）",
     )
 
@@ -102,9 +93,7 @@ class AdvanceForm(VersionedForm):
 class TerminateForm(VersionedForm):
     on = forms.DateField(label="终止日期", widget=DateInput())
     reason = forms.CharField(label="终止原因", widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(
-        label="佐证材料", required=False, validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), _max_upload]
-    )
+    evidence = forms.FileField(label="佐证材料", required=False, validators=[validate_evidence])
 
 
 class ReopenForm(VersionedForm):
@@ -176,7 +165,9 @@ class ProgressForm(StyledFormMixin, forms.Form):
     )
     image_progress = forms.IntegerField(label="形象进度（%）", min_value=0, max_value=100)
     text = forms.CharField(label="进展情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleImageField(label="现场照片", required=False, help_text="可一次选择多张", validators=[_max_upload])
+    photos = MultipleImageField(
+        label="现场照片", required=False, help_text="可一次选择多张", validators=[validate_photo]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"period": clock.today().replace(day=1)})

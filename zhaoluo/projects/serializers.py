@@ -10,17 +10,16 @@ from rest_framework import serializers
 
 from zhaoluo.chains.models import ChainLink, Cluster
 from zhaoluo.core.api_support import (
-    MAX_PHOTOS,
     LabelledErrorsMixin,
     ScopedPrimaryKeyField,
     VersionedMixin,
     date_field,
     evidence_field,
     month_field,
-    validate_photo,
     version_field,
 )
 from zhaoluo.core.models import AuditEvent
+from zhaoluo.core.uploads import MAX_PHOTOS, validate_photo
 from zhaoluo.enterprises.models import Enterprise
 from zhaoluo.enterprises.selectors import enterprise_list
 from zhaoluo.orgs import selectors as org_selectors

@@ -20,6 +20,7 @@ from django.utils import timezone
 from zhaoluo.core import audit, clock
 from zhaoluo.core.dates import month_start
 from zhaoluo.core.locking import claim_version
+from zhaoluo.core.uploads import validate_evidence, validate_photos
 from zhaoluo.orgs.models import Official, Region, User
 
 from . import lights
@@ -158,6 +159,14 @@ def project_update(*, project: Project, by: User, data: Mapping[str, Any], expec
     return project
 
 
+def _attach_evidence(transition: StageTransition, evidence: UploadedFile) -> None:
+    try:
+        validate_evidence(evidence)
+    except ValidationError as exc:
+        raise ValidationError({"evidence": exc.messages}) from exc
+    transition.evidence.save(evidence.name or "evidence", evidence, save=False)
+
+
 def _check_date(on: dt.date, field: str = "on") -> None:
     if on > clock.today():
         raise ValidationError({field: "日期不能晚于今天"})
@@ -203,7 +212,7 @@ def project_advance_stage(
         project=project, kind=TransitionKind.ADVANCE, from_stage=from_stage, to_stage=to, on=on, by=by, note=note
     )
     if evidence is not None:
-        transition.evidence.save(evidence.name or "evidence", evidence, save=False)
+        _attach_evidence(transition, evidence)
     transition.save()
     old, new = audit.diff(before, audit.snapshot(project, STAGE_FIELDS))
     audit.record(
@@ -248,7 +257,7 @@ def project_terminate(
         note=reason.strip(),
     )
     if evidence is not None:
-        transition.evidence.save(evidence.name or "evidence", evidence, save=False)
+        _attach_evidence(transition, evidence)
     transition.save()
     old, new = audit.diff(before, audit.snapshot(project, STAGE_FIELDS))
     audit.record(actor=by, action="project.terminated", obj=project, before=old, after=new, parent=project, note=reason)
@@ -401,6 +410,10 @@ def progress_record(
     period = month_start(period)
     if period > month_start(clock.today()):
         raise ValidationError({"period": "不能填报未来月份的进展"})
+    try:
+        validate_photos(photos)
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from exc
     report = ProgressReport.objects.select_for_update().filter(project=project, period=period).first()
     before = audit.snapshot(report) if report else None
     if report is None:
