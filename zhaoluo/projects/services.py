@@ -117,23 +117,27 @@ def project_create(
     _validate(project)
     project.save()
     on = clock.today()
+    # A project entered with its history gets that history as dated transitions, each
+    # from the stage before it, so its timeline reads the same as one driven step by step.
+    reached = str(Stage.NEGOTIATING)
     for stage in STAGE_ORDER:
         field = STAGE_DATE_FIELD.get(stage)
         if field and getattr(project, field):
             StageTransition.objects.create(
                 project=project,
                 kind=TransitionKind.IMPORT,
-                from_stage=Stage.NEGOTIATING,
+                from_stage=reached,
                 to_stage=stage,
                 on=getattr(project, field),
                 by=by,
                 note="建档时登记",
             )
+            reached = stage
     if project.stage == Stage.TERMINATED and project.terminated_on:
         StageTransition.objects.create(
             project=project,
             kind=TransitionKind.TERMINATE,
-            from_stage=Stage.NEGOTIATING,
+            from_stage=reached,
             to_stage=Stage.TERMINATED,
             on=project.terminated_on,
             by=by,

@@ -262,9 +262,9 @@ def test_a_project_is_created_with_its_historic_stage_dates_recorded_as_transiti
         data={"name": "历史项目", "planned_investment": Decimal("12000"), "investor": "某集团", "is_key": True},
         stage_data={"stage": Stage.STARTED, "signed_on": dt.date(2019, 5, 1), "started_on": dt.date(2019, 7, 1)},
     )
-    assert [(t.to_stage, t.on) for t in p.transitions.order_by("on")] == [
-        (Stage.SIGNED, dt.date(2019, 5, 1)),
-        (Stage.STARTED, dt.date(2019, 7, 1)),
+    assert [(t.from_stage, t.to_stage, t.on) for t in p.transitions.order_by("on")] == [
+        (Stage.NEGOTIATING, Stage.SIGNED, dt.date(2019, 5, 1)),
+        (Stage.SIGNED, Stage.STARTED, dt.date(2019, 7, 1)),
     ]
     assert Project.objects.get(pk=p.pk).is_100m is True
     assert len(events(p, "project.created")) == 1
