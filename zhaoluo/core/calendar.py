@@ -7,10 +7,16 @@ range, with no override, Monday to Friday are working days.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 import chinese_calendar
+
+# Inside `preloaded()`, every override read comes from one query made at its start.
+_preloaded: ContextVar[dict[dt.date, bool] | None] = ContextVar("zhaoluo_calendar_preloaded", default=None)
 
 
 # chinese-calendar validates every date against its whole table (~30 µs a call); a light
@@ -26,8 +32,23 @@ def _packaged_is_workday(day: dt.date) -> bool:
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     from .models import CalendarDay
 
+    preloaded = _preloaded.get()
+    if preloaded is not None:
+        return preloaded
     rows = CalendarDay.objects.filter(day__gte=start, day__lte=end).values_list("day", "is_workday")
     return dict(rows)
+
+
+@contextlib.contextmanager
+def preloaded() -> Iterator[None]:
+    """Read every administrator override once, for a batch such as `tick` (the table is small)."""
+    from .models import CalendarDay
+
+    token = _preloaded.set(dict(CalendarDay.objects.values_list("day", "is_workday")))
+    try:
+        yield
+    finally:
+        _preloaded.reset(token)
 
 
 def is_workday(day: dt.date) -> bool:

@@ -12,6 +12,7 @@ from zhaoluo.core.models import AuditEvent
 from zhaoluo.projects import services
 from zhaoluo.projects.choices import Light, Stage, TransitionKind
 from zhaoluo.projects.models import Project, StageTransition
+from zhaoluo.testing import factories as f
 from zhaoluo.testing.factories import uscc_with_check
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +281,61 @@ def test_a_stage_that_disagrees_with_the_dates_is_rejected(world):
         )
     assert "当前阶段为签约，但日期显示为开工" in str(exc.value)
     assert not Project.objects.filter(name="矛盾项目").exists()
+
+
+def test_a_project_dropped_in_talks_is_terminated_without_an_investor(world):
+    p = world.other_project  # 在谈, no investor
+    services.project_terminate(project=p, on=dt.date(2020, 3, 1), reason="对方放弃", by=world.investment)
+    p.refresh_from_db()
+    assert p.stage == Stage.TERMINATED
+
+
+def test_reopening_returns_to_the_stage_the_project_was_terminated_from(world):
+    p = world.other_project
+    Project.objects.filter(pk=p.pk).update(stage=Stage.LEAD)
+    p.refresh_from_db()
+    services.project_terminate(project=p, on=dt.date(2020, 3, 1), reason="线索失效", by=world.investment)
+    with pytest.raises(ValidationError, match="不能早于终止日期"):
+        services.project_reopen(project=p, on=dt.date(2020, 2, 1), reason="恢复", by=world.investment)
+    services.project_reopen(project=p, on=dt.date(2020, 4, 1), reason="重新接洽", by=world.investment)
+    p.refresh_from_db()
+    assert p.stage == Stage.LEAD
+
+
+def test_a_leader_unit_or_task_force_from_another_district_is_refused(world):
+    other_unit = f.UnitFactory.create(name="襄城区发改局", region=world.other_district)
+    other_leader = f.LeaderFactory.create(name="外区领导", unit=other_unit)
+    outsider = f.OfficialFactory.create(name="外区干部", unit=other_unit)
+    with pytest.raises(ValidationError) as exc:
+        services.project_update(
+            project=world.project,
+            by=world.investment,
+            data={"leader": other_leader, "lead_unit": other_unit},
+            expected_version=None,
+        )
+    assert set(exc.value.message_dict) == {"leader", "lead_unit"}
+    with pytest.raises(ValidationError, match="不是本区干部：外区干部"):
+        services.task_force_set(
+            project=world.project, by=world.investment, members=[services.MemberSpec(outsider, is_lead=True)]
+        )
+
+
+def test_blank_project_codes_are_stored_as_no_code_so_two_of_them_do_not_clash(world):
+    for name in ("甲项目", "乙项目"):
+        services.project_create(
+            by=world.investment,
+            district=world.district,
+            data={"name": name, "code": "  ", "planned_investment": Decimal(1)},
+        )
+    assert list(Project.objects.filter(name__in=["甲项目", "乙项目"]).values_list("code", flat=True)) == [None, None]
+
+
+def test_deleting_a_milestone_someone_just_edited_is_refused(world):
+    m = services.milestone_create(
+        project=world.project, by=world.task_force, name="环评", planned_on=dt.date(2020, 9, 1)
+    )
+    read = m.version
+    services.milestone_update(milestone=m, by=world.task_force, data={"weight": Decimal(3)}, expected_version=read)
+    with pytest.raises(ConflictError):
+        services.milestone_delete(milestone=m, by=world.task_force, expected_version=read)
+    assert world.project.milestones.filter(name="环评").exists()
