@@ -8,6 +8,7 @@ administrator edits, so "yellow up to 5 working days" is data, not code.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -18,6 +19,8 @@ from zhaoluo.core.dates import add_months
 
 from .choices import LIGHT_RANK, Light, RuleKind, Stage
 from .models import LightRule, Milestone, Project
+
+logger = logging.getLogger(__name__)
 
 CLOSED_STAGES = frozenset({Stage.TERMINATED, Stage.AT_CAPACITY})
 
@@ -49,6 +52,7 @@ class ParamSpec:
     label: str
     minimum: Decimal
     maximum: Decimal
+    whole: bool = True  # days and months are counted whole; percentages may have decimals
 
 
 _EVALUATORS: dict[str, Evaluator] = {}
@@ -73,12 +77,12 @@ def validate_params(kind: str, params: Any) -> list[str]:
     errors = []
     for spec in _PARAMS[kind]:
         value = params.get(spec.name)
-        try:
-            number = Decimal(str(value))
-        except Exception:  # noqa: BLE001 - any unparsable value is the same user error
-            errors.append(f"缺少或无效的参数“{spec.label}”（{spec.name}）")
-            continue
-        if not spec.minimum <= number <= spec.maximum:
+        number = _number(value)
+        if number is None:
+            errors.append(f"缺少或无效的参数“{spec.label}”（{spec.name}）：应为数字")
+        elif spec.whole and number != number.to_integral_value():
+            errors.append(f"参数“{spec.label}”应为整数")
+        elif not spec.minimum <= number <= spec.maximum:
             errors.append(f"参数“{spec.label}”应在 {spec.minimum} 到 {spec.maximum} 之间")
     if (
         kind == RuleKind.PROGRESS_BELOW_PLAN
@@ -89,6 +93,17 @@ def validate_params(kind: str, params: Any) -> list[str]:
     return errors
 
 
+def _number(value: Any) -> Decimal | None:
+    """A finite number given as a JSON number or a numeric string; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
 def evaluate(project: Project, rules: Iterable[LightRule], today: dt.date) -> Verdict:
     """The light of one project. Needs task_force, milestones and progress_reports prefetched."""
     if project.stage in CLOSED_STAGES:
@@ -96,6 +111,11 @@ def evaluate(project: Project, rules: Iterable[LightRule], today: dt.date) -> Ve
     reasons: list[Reason] = []
     for rule in rules:
         if not rule.enabled or (rule.only_key and not project.is_key):
+            continue
+        if rule.kind not in _EVALUATORS or validate_params(rule.kind, rule.params):
+            # A rule saved around the admin's validation (a raw SQL edit, an old row) must
+            # not stop every project write: it is skipped, loudly.
+            logger.error("亮灯规则 %s 的参数无效，已跳过：%r", rule.code, rule.params)
             continue
         finding = _EVALUATORS[rule.kind](project, rule.params, today)
         if finding is not None:
@@ -118,7 +138,7 @@ def _six_ones(project: Project, params: dict[str, Any], today: dt.date) -> Findi
     [ParamSpec("yellow_max_workdays", "逾期多少个工作日内为黄灯", Decimal(0), Decimal(250))],
 )
 def _milestone_overdue(project: Project, params: dict[str, Any], today: dt.date) -> Finding | None:
-    limit = int(params["yellow_max_workdays"])
+    limit = int(Decimal(str(params["yellow_max_workdays"])))
     late: list[tuple[int, Milestone]] = []
     for milestone in project.milestones.all():
         if milestone.actual_on is None and milestone.planned_on < today:
@@ -157,8 +177,8 @@ def actual_pct(project: Project) -> Decimal | None:
 @rule_kind(
     RuleKind.PROGRESS_BELOW_PLAN,
     [
-        ParamSpec("yellow_below_pct", "低于计划进度的百分之多少为黄灯", Decimal(0), Decimal(100)),
-        ParamSpec("red_below_pct", "低于计划进度的百分之多少为红灯", Decimal(0), Decimal(100)),
+        ParamSpec("yellow_below_pct", "低于计划进度的百分之多少为黄灯", Decimal(0), Decimal(100), whole=False),
+        ParamSpec("red_below_pct", "低于计划进度的百分之多少为红灯", Decimal(0), Decimal(100), whole=False),
     ],
 )
 def _progress_below_plan(project: Project, params: dict[str, Any], today: dt.date) -> Finding | None:
@@ -182,7 +202,7 @@ def _progress_below_plan(project: Project, params: dict[str, Any], today: dt.dat
 def _signed_not_started(project: Project, params: dict[str, Any], today: dt.date) -> Finding | None:
     if project.stage != Stage.SIGNED or project.signed_on is None:
         return None
-    months = int(params["months"])
+    months = int(Decimal(str(params["months"])))
     deadline = add_months(project.signed_on, months)
     if today <= deadline:
         return None

@@ -141,3 +141,28 @@ def test_tick_turns_lights_as_time_passes_and_writes_the_change_to_the_timeline(
     changes = list(AuditEvent.objects.filter(parent_id=str(plain.pk), action="project.light_changed"))
     assert len(changes) == 2
     assert all(e.source == "tick" and e.actor is None for e in changes)
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "message"),
+    [
+        ("signed-not-started-yinchuan", {"months": "3.5"}, "应为整数"),
+        ("signed-not-started-yinchuan", {"months": 3.5}, "应为整数"),
+        ("milestone-overdue", {"yellow_max_workdays": "NaN"}, "应为数字"),
+        ("milestone-overdue", {"yellow_max_workdays": True}, "应为数字"),
+        ("milestone-overdue", {"yellow_max_workdays": None}, "应为数字"),
+    ],
+)
+def test_parameters_that_would_break_the_engine_are_refused(code, params, message):
+    rule = LightRule.objects.get(code=code)
+    rule.params = params
+    with pytest.raises(ValidationError, match=message):
+        rule.full_clean()
+
+
+def test_a_broken_rule_saved_around_validation_is_skipped_and_project_writes_go_on(world, plain, caplog):
+    LightRule.objects.filter(code="signed-not-started-yinchuan").update(params={"months": "three"})
+    Project.objects.filter(pk=plain.pk).update(stage=Stage.SIGNED, signed_on=dt.date(2019, 1, 1))
+    services.project_update(project=plain, by=world.investment, data={"description": "照常保存"}, expected_version=None)
+    assert Project.objects.get(pk=plain.pk).description == "照常保存"
+    assert "signed-not-started-yinchuan" in caplog.text
