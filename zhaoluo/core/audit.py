@@ -85,6 +85,7 @@ def record(
         before=before,
         after=after,
         note=note,
+        object_version=getattr(obj, "version", None),
         ip=ctx.ip,
         source=ctx.source,
     )

@@ -6,48 +6,56 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
-from .audit import snapshot
+from .audit import snapshot, type_name
 from .errors import ConflictError
 from .models import AuditEvent
 
+# Derived values that move on their own (a light turning red) are not anyone's edit.
+_DERIVED = frozenset({"light", "light_reasons", "light_at"})
+
 
 def claim_version(instance: models.Model, expected_version: int | None, submitted: dict[str, Any]) -> None:
-    """Move the row to the next version, or raise ConflictError naming what changed.
+    """Move the row to the next version, or raise ConflictError saying who changed what.
 
     Runs inside the caller's transaction; the conditional UPDATE is atomic on both
     SQLite and PostgreSQL, so two concurrent saves of one version cannot both pass.
     `expected_version=None` means the caller holds no version (internal writes).
+    `submitted` is kept for callers' readability; what is reported is what *others*
+    changed since the caller's version, read from the audit log.
     """
-    model = type(instance)
+    del submitted
+    manager = type(instance)._default_manager
     if expected_version is None:
-        model._default_manager.filter(pk=instance.pk).update(version=F("version") + 1)
-        instance.version = model._default_manager.values_list("version", flat=True).get(pk=instance.pk)  # type: ignore[attr-defined]
+        manager.filter(pk=instance.pk).update(version=F("version") + 1)
+        instance.version = manager.values_list("version", flat=True).get(pk=instance.pk)  # type: ignore[attr-defined]
         return
-    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1)
-    if updated:
+    if manager.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1):
         instance.version = expected_version + 1  # type: ignore[attr-defined]
         return
-    current = model._default_manager.get(pk=instance.pk)
-    now = snapshot(current)
-    changes = {k: now[k] for k in submitted if k in now and now[k] != _plain(submitted[k])}
-    last = (
-        AuditEvent.objects.filter(
-            object_type=f"{model._meta.app_label}.{model._meta.model_name}", object_id=str(instance.pk)
-        )
-        .order_by("-at", "-id")
-        .first()
-    )
-    who = f"{last.actor_name}于{last.at:%m-%d %H:%M}" if last else "他人"
+    current = manager.get(pk=instance.pk)
+    raise _conflict(current, expected_version)
+
+
+def _conflict(current: models.Model, expected_version: int) -> ConflictError:
     version: int = current.version  # type: ignore[attr-defined]
-    raise ConflictError(
+    events = list(
+        AuditEvent.objects.filter(
+            object_type=type_name(current), object_id=str(current.pk), object_version__gt=expected_version
+        ).order_by("at", "id")
+    )
+    now = snapshot(current)
+    changes: dict[str, Any] = {}
+    for event in events:
+        for key, value in (event.after or {}).items():
+            if key not in _DERIVED:
+                # A field's current value; for what is not a field (the 专班 list) the latest written.
+                changes[key] = now.get(key, value)
+    last = events[-1] if events else None
+    who = f"{last.actor_name}于{timezone.localtime(last.at):%m-%d %H:%M}" if last else "他人"
+    return ConflictError(
         message=f"“{current}”已被{who}修改（当前版本 {version}，您编辑的是版本 {expected_version}），请刷新后再保存",
         current_version=version,
         changes=changes,
     )
-
-
-def _plain(value: Any) -> Any:
-    from .audit import _jsonable
-
-    return _jsonable(value)

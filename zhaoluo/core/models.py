@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,6 +45,9 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    object_version = models.PositiveIntegerField(
+        _("对象版本"), null=True, blank=True, help_text=_("写入后对象的版本号，用于说明并发修改时别人改了什么")
+    )
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=16, blank=True, help_text="web / api / cli / import / tick")
 
@@ -57,7 +61,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
 
 class CalendarDay(models.Model):

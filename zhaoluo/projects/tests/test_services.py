@@ -339,3 +339,24 @@ def test_deleting_a_milestone_someone_just_edited_is_refused(world):
     with pytest.raises(ConflictError):
         services.milestone_delete(milestone=m, by=world.task_force, expected_version=read)
     assert world.project.milestones.filter(name="环评").exists()
+
+
+def test_a_conflict_names_what_others_changed_since_the_version_read_not_what_i_typed(world):
+    p = world.project
+    read = p.version
+    services.project_update(project=p, by=world.investment, data={"source": "以商招商"}, expected_version=read)
+    services.task_force_set(
+        project=Project.objects.get(pk=p.pk),
+        by=world.investment,
+        members=[services.MemberSpec(world.member_official, is_lead=True)],
+        expected_version=read + 1,
+    )
+    with pytest.raises(ConflictError) as exc:
+        services.project_update(
+            project=Project.objects.get(pk=p.pk),
+            by=world.investment,
+            data={"description": "我的修改"},
+            expected_version=read,
+        )
+    assert exc.value.changes == {"source": "以商招商", "task_force": ["李专（负责人）"]}
+    assert exc.value.current_version == read + 2
