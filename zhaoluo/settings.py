@@ -190,6 +190,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("ZHAOLUO_LOG_LEVEL", default="WARNING")},
 }
 
+# Reverse proxies (nginx) whose X-Real-IP header is believed for the audit log's source address.
+ZHAOLUO_TRUSTED_PROXIES = frozenset(env.list("ZHAOLUO_TRUSTED_PROXIES", default=[]))
+
 # The district this installation serves (GB/T 2260 code); the demo is Xiangzhou.
 ZHAOLUO_DISTRICT_CODE = env.str("ZHAOLUO_DISTRICT_CODE", default="420607")
 ZHAOLUO_PLATFORM_NAME = "招落通"

@@ -1,17 +1,33 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import context
 
 
+def _valid_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the district's nginx the address arrives in X-Real-IP; only trust it when
-    # the deployment says so would be the stricter rule, left to the security baseline.
-    ip = request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
-    return ip or None
+    """The address the audit log records.
+
+    X-Real-IP is believed only when the request comes from one of the deployment's own
+    reverse proxies (ZHAOLUO_TRUSTED_PROXIES); anyone else could write any address there.
+    """
+    remote = _valid_ip(request.META.get("REMOTE_ADDR"))
+    if remote is not None and remote in settings.ZHAOLUO_TRUSTED_PROXIES:
+        forwarded = _valid_ip(request.META.get("HTTP_X_REAL_IP"))
+        if forwarded is not None:
+            return forwarded
+    return remote
 
 
 class RequestContextMiddleware:
