@@ -1,14 +1,22 @@
-"""Reads of the organisation, for pickers in forms and filters."""
+"""Reads of the organisation, for pickers in forms, filters and the API."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .choices import RegionLevel
 from .models import Official, Region, Unit
-from .scope import scope_for
+from .scope import ScopeKind, scope_for
+
+# Enterprise contacts deal with their own enterprise; the directory of cadres is not theirs.
+_NO_DIRECTORY = frozenset({ScopeKind.NONE, ScopeKind.ENTERPRISE})
+
+
+def _district_id(user: Any) -> int | None:
+    scope = scope_for(user)
+    return None if scope.kind in _NO_DIRECTORY else scope.district_id
 
 
 def district_of(user: Any) -> Region | None:
@@ -19,24 +27,29 @@ def district_of(user: Any) -> Region | None:
 
 
 def townships(*, user: Any) -> QuerySet[Region]:
-    scope = scope_for(user)
-    return Region.objects.filter(level=RegionLevel.TOWNSHIP, parent_id=scope.district_id).order_by("code")
+    district_id = _district_id(user)
+    if district_id is None:
+        return Region.objects.none()
+    return Region.objects.filter(level=RegionLevel.TOWNSHIP, parent_id=district_id).order_by("code")
+
+
+def units(*, user: Any) -> QuerySet[Unit]:
+    """The district's own departments and parks and its townships' units."""
+    district_id = _district_id(user)
+    if district_id is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(Q(region_id=district_id) | Q(region__parent_id=district_id)).order_by("kind", "name")
+
+
+def officials(*, user: Any) -> QuerySet[Official]:
+    """Cadres of the district's units, and leaders recorded without a unit (四大家 leaders)."""
+    district_id = _district_id(user)
+    if district_id is None:
+        return Official.objects.none()
+    in_district = Q(unit__region_id=district_id) | Q(unit__region__parent_id=district_id)
+    return Official.objects.filter(in_district | Q(unit__isnull=True)).select_related("unit").order_by("name")
 
 
 def leaders(*, user: Any) -> QuerySet[Official]:
     """The 四大家 leaders a project can be assigned to."""
-    if scope_for(user).district_id is None:
-        return Official.objects.none()
-    return Official.objects.exclude(body="").order_by("body", "name")
-
-
-def officials(*, user: Any) -> QuerySet[Official]:
-    if scope_for(user).district_id is None:
-        return Official.objects.none()
-    return Official.objects.select_related("unit").order_by("name")
-
-
-def units(*, user: Any) -> QuerySet[Unit]:
-    if scope_for(user).district_id is None:
-        return Unit.objects.none()
-    return Unit.objects.order_by("kind", "name")
+    return officials(user=user).exclude(body="").order_by("body", "name")

@@ -28,8 +28,7 @@ def _scope_q(user: Any) -> Q | None:
     if scope.kind is ScopeKind.PORTFOLIO and scope.official_id is not None:
         members = TaskForceMember.objects.filter(project=OuterRef("pk"), official_id=scope.official_id)
         return district & (Q(leader_id=scope.official_id) | Q(Exists(members)))
-    if scope.kind is ScopeKind.ENTERPRISE:
-        return Q(enterprise_id=scope.enterprise_id)
+    # Enterprise contacts see their enterprise, not the district's internal project records.
     return None
 
 

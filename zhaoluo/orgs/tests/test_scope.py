@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zhaoluo.enterprises.selectors import enterprise_list
+from zhaoluo.orgs import selectors as org_selectors
 from zhaoluo.orgs.scope import ScopeKind, scope_for
 from zhaoluo.projects.selectors import project_get, project_list
 from zhaoluo.testing import factories as f
@@ -47,9 +48,21 @@ def test_a_task_force_member_sees_the_projects_of_their_task_forces(world):
     assert visible(world.task_force) == {"盼盼食品精深加工基地"}
 
 
-def test_an_enterprise_contact_sees_only_its_own_projects_and_itself(world):
-    assert visible(world.enterprise_user) == {"盼盼食品精深加工基地"}
+def test_an_enterprise_contact_sees_its_own_enterprise_and_no_internal_project_records(world):
+    assert visible(world.enterprise_user) == set()
     assert list(enterprise_list(user=world.enterprise_user)) == [world.enterprise_user.enterprise]
+    assert not org_selectors.officials(user=world.enterprise_user).exists()
+    assert not org_selectors.units(user=world.enterprise_user).exists()
+
+
+def test_pickers_offer_only_the_district_own_units_and_cadres(world):
+    other_unit = f.UnitFactory.create(name="襄城区发改局", region=world.other_district)
+    f.OfficialFactory.create(name="外区干部", unit=other_unit)
+    assert other_unit not in org_selectors.units(user=world.investment)
+    assert world.township_unit in org_selectors.units(user=world.investment)
+    names = set(org_selectors.officials(user=world.investment).values_list("name", flat=True))
+    assert "外区干部" not in names and {"王海", "李专"} <= names
+    assert set(org_selectors.leaders(user=world.investment).values_list("name", flat=True)) == {"王海"}
 
 
 @pytest.mark.parametrize("persona", ["outsider", "nobody", "sysadmin"])
