@@ -15,6 +15,10 @@ from django.http import HttpRequest
 
 from zhaoluo.orgs.choices import Role
 
+from . import audit
+from .audit import type_name
+from .locking import claim_version
+
 
 def is_sysadmin(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.SYSADMIN)
@@ -64,7 +68,35 @@ class SysadminPermissions:
 
 
 class SysadminModelAdmin(SysadminPermissions, admin.ModelAdmin):
-    pass
+    """Configuration and organisation records only: business records are not in the admin.
+
+    Every save and delete here writes an audit row in the admin's own transaction and
+    moves the record's version, as a service would, so the audit log and optimistic
+    locking see admin edits too.
+    """
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = audit.snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        if hasattr(obj, "version"):
+            claim_version(obj, None, {})
+        after = audit.snapshot(obj)
+        if change and before is not None:
+            before, after = audit.diff(before, after)
+            if not after:
+                return
+        action = f"admin.{type_name(obj)}.{'updated' if change else 'created'}"
+        audit.record(actor=request.user, action=action, obj=obj, before=before, after=after)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        audit.record(
+            actor=request.user, action=f"admin.{type_name(obj)}.deleted", obj=obj, before=audit.snapshot(obj)
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class SysadminTabularInline(SysadminPermissions, admin.TabularInline):

@@ -14,6 +14,8 @@ from . import context
 from .models import AuditEvent
 
 Snapshot = dict[str, Any]
+# Bookkeeping columns, and secrets that must never reach the audit log (a password hash is one).
+_NOT_AUDITED = frozenset({"id", "created_at", "updated_at", "version", "password", "last_login"})
 
 
 def _jsonable(value: Any) -> Any:
@@ -41,7 +43,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> Snapshot:
         name = field.name
         if fields is not None and name not in fields:
             continue
-        if name in {"id", "created_at", "updated_at", "version"}:
+        if name in _NOT_AUDITED:
             continue
         if isinstance(field, models.ForeignKey):
             out[name] = _jsonable(getattr(obj, name))

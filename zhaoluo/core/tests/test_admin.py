@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from zhaoluo.core import audit
 from zhaoluo.core.models import AuditEvent, CalendarDay
 from zhaoluo.orgs.choices import Role
 from zhaoluo.projects.models import LightRule
@@ -21,7 +22,7 @@ def test_the_admin_is_denied_to_everyone_but_the_system_administrator(world, per
     client = world.client_for(getattr(world, persona))
     for url in (
         reverse("admin:index"),
-        reverse("admin:projects_project_changelist"),
+        reverse("admin:projects_lightrule_changelist"),
         reverse("admin:orgs_user_changelist"),
     ):
         response = client.get(url)
@@ -39,8 +40,8 @@ def test_a_system_administrator_without_django_flags_gets_in(world):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "项目" in html and "亮灯规则" in html and "审计记录" in html and "工作日调整" in html
-    assert client.get(reverse("admin:projects_project_changelist")).status_code == 200
+    assert "亮灯规则" in html and "审计记录" in html and "工作日调整" in html
+    assert client.get(reverse("admin:projects_lightrule_changelist")).status_code == 200
     assert client.get(reverse("admin:orgs_user_change", args=[world.investment.pk])).status_code == 200
 
 
@@ -73,13 +74,42 @@ def test_audit_events_are_read_only_in_the_admin(world):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_calendar_days_are_edited_in_the_admin(world):
+def test_calendar_days_are_edited_in_the_admin_and_the_edit_is_audited(world):
     client = world.client_for(world.sysadmin)
     response = client.post(
         reverse("admin:core_calendarday_add"), {"day": "2030-02-02", "is_workday": "on", "name": "春节调休上班"}
     )
     assert response.status_code == 302
-    assert CalendarDay.objects.get(day="2030-02-02").is_workday
+    day = CalendarDay.objects.get(day="2030-02-02")
+    assert day.is_workday
+    event = AuditEvent.objects.get(action="admin.core.calendarday.created")
+    assert event.actor == world.sysadmin and event.after["name"] == "春节调休上班"
+
+
+def test_business_records_are_not_edited_raw_in_the_admin(world):
+    client = world.client_for(world.sysadmin)
+    for path in ("projects/project/", "projects/stagetransition/", "projects/fundarrival/", "enterprises/enterprise/"):
+        assert client.get(f"/admin/{path}").status_code == 404, path
+
+
+def test_an_admin_change_to_a_light_rule_moves_its_version_and_is_audited(world):
+    rule = LightRule.objects.get(code="milestone-overdue")
+    client = world.client_for(world.sysadmin)
+    data = {
+        "code": rule.code,
+        "name": rule.name,
+        "kind": rule.kind,
+        "params": '{"yellow_max_workdays": 3}',
+        "enabled": "on",
+        "basis": rule.basis,
+    }
+    assert client.post(reverse("admin:projects_lightrule_change", args=[rule.pk]), data).status_code == 302
+    updated = LightRule.objects.get(pk=rule.pk)
+    assert updated.params == {"yellow_max_workdays": 3}
+    assert updated.version == rule.version + 1
+    event = AuditEvent.objects.get(action="admin.projects.lightrule.updated")
+    assert event.before == {"params": {"yellow_max_workdays": 5}}
+    assert event.after == {"params": {"yellow_max_workdays": 3}}
 
 
 def test_light_rule_parameters_are_validated_in_the_admin(world):
@@ -97,3 +127,9 @@ def test_light_rule_parameters_are_validated_in_the_admin(world):
     assert response.status_code == 200 and "红灯阈值不能高于黄灯阈值" in response.content.decode()
     rule.refresh_from_db()
     assert rule.params != {"red_below_pct": 90, "yellow_below_pct": 80}
+
+
+def test_audit_snapshots_never_carry_a_password_hash(world):
+    snap = audit.snapshot(world.investment)
+    assert "password" not in snap and "last_login" not in snap
+    assert snap["username"] == world.investment.username
