@@ -36,7 +36,24 @@ LABELS: dict[str, str] = {
     "funds_arrived": "实际到位资金（万元）",
     "funds_yoy_pct": "实际到位资金同比（%）",
     "sign_to_start_days": "签约到开工天数（最短/中位/最长）",
+    "cadres_paired": "包联干部数",
+    "enterprises_paired": "包联企业数",
+    "problems_raised": "新提出问题",
+    "problems_resolved": "办结问题",
+    "problems_resolved_on_time": "按时办结问题",
+    "problems_overdue": "年末逾期未办结问题",
 }
+# Keys of the contract whose records (pairings, problems) the platform does not hold yet:
+# printed as null, "no data", so the object always has the contract's shape and nobody
+# reads a made-up 0. Each moves to a real query when its app arrives.
+NOT_YET_RECORDED = (
+    "cadres_paired",
+    "enterprises_paired",
+    "problems_raised",
+    "problems_resolved",
+    "problems_resolved_on_time",
+    "problems_overdue",
+)
 CENT = Decimal("0.01")
 
 
@@ -132,6 +149,7 @@ def figures(*, year: int, region: Region | None = None) -> dict[str, Any]:
     result["funds_arrived"] = funds[year]
     result["funds_yoy_pct"] = yoy_pct(funds[year], funds[year - 1])
     result["sign_to_start_days"] = sign_to_start_days(projects, year)
+    result.update(dict.fromkeys(NOT_YET_RECORDED))
     return {name: result[name] for name in LABELS}
 
 

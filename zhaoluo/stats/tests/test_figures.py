@@ -212,3 +212,27 @@ def test_table_has_chinese_labels_and_keys(regions: dict[str, Region]) -> None:
         line = next(row for row in text.splitlines() if key in row)
         assert line.startswith(label)
     assert "无数据" in text  # funds
+
+
+@pytest.mark.django_db
+def test_the_json_object_has_every_key_of_the_contract_and_unrecorded_ones_are_null():
+    from zhaoluo.stats.figures import figures
+
+    result = figures(year=2020)
+    assert list(result) == [
+        "key_projects_signed",
+        "key_projects_started",
+        "key_projects_producing",
+        "key_projects_at_capacity",
+        "strategic_100m_signed",
+        "funds_arrived",
+        "funds_yoy_pct",
+        "sign_to_start_days",
+        "cadres_paired",
+        "enterprises_paired",
+        "problems_raised",
+        "problems_resolved",
+        "problems_resolved_on_time",
+        "problems_overdue",
+    ]
+    assert all(value is None for value in result.values())  # an empty platform has no data at all
