@@ -19,7 +19,3 @@ def today() -> dt.date:
     if fixed:
         return dt.date.fromisoformat(fixed)
     return timezone.localdate()
-
-
-def is_fixed() -> bool:
-    return bool(getattr(settings, "ZHAOLUO_TODAY", None))

@@ -41,7 +41,8 @@ class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("username", "first_name", "last_name", "official__name")
     list_select_related = ("official", "unit", "region")
-    autocomplete_fields = ("official", "unit", "region", "enterprise")
+    autocomplete_fields = ("official", "unit", "region")
+    raw_id_fields = ("enterprise",)
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         ("角色与范围", {"fields": ("role", "official", "unit", "region", "enterprise")}),

@@ -18,7 +18,6 @@ from zhaoluo.core.validators import validate_national_project_code, validate_usc
 from .choices import (
     DATED_STAGES,
     STAGE_DATE_FIELD,
-    STAGE_ORDER,
     FundOrigin,
     Light,
     ProjectKind,
@@ -138,10 +137,6 @@ class Project(BaseModel):
         return getattr(self, field) if field else None
 
     @property
-    def is_hundred_million(self) -> bool:
-        return self.planned_investment is not None and self.planned_investment >= HUNDRED_MILLION
-
-    @property
     def six_ones_missing(self) -> list[str]:
         """Which of 包保领导 / 牵头单位 / 专班 / 方案 are not in place (needs prefetched members, milestones)."""
         missing = []
@@ -223,9 +218,6 @@ def latest_dated_stage(project: Project) -> str | None:
             latest = stage
     return latest
 
-
-def stage_index(stage: str) -> int:
-    return STAGE_ORDER.index(stage)
 
 
 def evidence_path(instance: StageTransition, filename: str) -> str:

@@ -216,8 +216,6 @@ def test_table_has_chinese_labels_and_keys(regions: dict[str, Region]) -> None:
 
 @pytest.mark.django_db
 def test_the_json_object_has_every_key_of_the_contract_and_unrecorded_ones_are_null():
-    from zhaoluo.stats.figures import figures
-
     result = figures(year=2020)
     assert list(result) == [
         "key_projects_signed",
