@@ -44,7 +44,9 @@ def project_get(*, user: Any, pk: int) -> Project:
     project = (
         project_list(user=user)
         .select_related("enterprise", "chain_link__chain", "district")
-        .prefetch_related("task_force__official__unit", "milestones", "progress_reports__photos", "transitions__by__official")
+        .prefetch_related(
+            "task_force__official__unit", "milestones", "progress_reports__photos", "transitions__by__official"
+        )
         .filter(pk=pk)
         .first()
     )
