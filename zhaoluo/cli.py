@@ -12,6 +12,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("createuser", "新建登录账号（--role 角色）", "create a login (--role ROLE)"),
     ("stats", "计算年度指标（--year, --region, --format json|table）", "compute a year's figures"),
     ("tick", "定时任务：重算亮灯等（可每几分钟运行一次）", "scheduled work: recompute lights and more"),
+    ("qcluster", "单独运行定时任务进程（serve 默认已带）", "run the scheduler on its own (serve runs it too)"),
     ("check", "检查配置", "check the configuration"),
 ]
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_q",
     "zhaoluo.core",
     "zhaoluo.orgs",
     "zhaoluo.chains",
@@ -188,6 +189,23 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("ZHAOLUO_LOG_LEVEL", default="WARNING")},
+}
+
+# Scheduled work (`zhaoluo tick` every few minutes) runs in django-q2's cluster, with the
+# database as its queue: no Redis, the same on SQLite and PostgreSQL. `zhaoluo serve`
+# starts the cluster beside the web workers; `zhaoluo qcluster` runs it on its own.
+Q_CLUSTER = {
+    "name": "zhaoluo",
+    "orm": "default",
+    "workers": 1,
+    "timeout": 600,
+    "retry": 900,
+    "max_attempts": 1,
+    "catch_up": False,
+    "save_limit": 200,
+    # The queue is polled, and on SQLite every poll is a write lock: every few seconds is plenty.
+    "poll": 5,
+    "label": "定时任务",
 }
 
 # Reverse proxies (nginx) whose X-Real-IP header is believed for the audit log's source address.

@@ -1,9 +1,12 @@
-"""`zhaoluo serve` as an operator starts it: a real gunicorn on a free local port."""
+"""`zhaoluo serve` as an operator starts it: a real gunicorn on a free local port, with
+the scheduler beside it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,6 +23,19 @@ def _free_port() -> int:
 def _get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.status, response.read().decode("utf-8", "replace")
+
+
+def _wait_for_tick(db: Path, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(db, timeout=10)) as conn:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM django_q_task WHERE func = 'zhaoluo.core.scheduled.run_tick' AND success = 1"
+            ).fetchone()
+        if row[0]:
+            return True
+        time.sleep(1)
+    return False
 
 
 def test_serve_answers_the_login_page_with_its_own_static_files(tmp_path: Path):
@@ -57,6 +73,8 @@ def test_serve_answers_the_login_page_with_its_own_static_files(tmp_path: Path):
         for href in stylesheets:
             assert href.startswith("/static/"), f"{href} is not served by the platform"
             assert _get(base + href)[0] == 200
+        # The scheduler beside the web workers runs the tick the migration scheduled.
+        assert _wait_for_tick(tmp_path / "db.sqlite3", seconds=120), "the scheduled tick never ran"
     finally:
         server.terminate()
         server.wait(timeout=20)

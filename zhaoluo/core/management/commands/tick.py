@@ -5,8 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from zhaoluo.core import context
-from zhaoluo.projects.services import lights_refresh_all
+from zhaoluo.core.scheduled import run_tick
 
 
 class Command(BaseCommand):
@@ -18,8 +17,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with context.using(context.RequestContext(source="tick")):
-            result = lights_refresh_all(today=options.get("today"))
+        result = run_tick(today=options.get("today"))
         checked, changed = result["checked"], result["changed"]
         self.stdout.write(f"亮灯：检查 {checked} 个项目，变化 {changed} 个")
         self.stdout.write(f"lights: {checked} checked, {changed} changed")
