@@ -11,10 +11,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
@@ -129,14 +130,15 @@ def service_errors(
         raise serializers.ValidationError(labelled(renamed, getattr(serializer, "fields", {}))) from exc
 
 
+VERSION_REQUIRED = "请提交您读取时得到的版本号 version，以免覆盖他人的修改"
+
+
 class VersionedMixin:
     """PATCH/PUT must carry `version`; partial updates skip `required`, so check here."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("version") is None:
-            raise serializers.ValidationError(
-                {"version": ["版本号：请提交您编辑时读到的版本号 version，以免覆盖他人的修改"]}
-            )
+            raise serializers.ValidationError({"version": [f"版本号：{VERSION_REQUIRED}"]})
         return attrs
 
 
@@ -145,6 +147,7 @@ def version_field(required: bool = True) -> serializers.IntegerField:
         label="版本号",
         min_value=1,
         required=required,
+        error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED},
         help_text="读取时得到的 version；记录已被他人修改时返回 409",
     )
 
@@ -184,6 +187,17 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         request = self.context.get("request")
         return self.scoped(user=getattr(request, "user", None))
+
+
+def unscoped(queryset: Callable[[], QuerySet[Any]]) -> Callable[..., QuerySet[Any]]:
+    """The `scoped` of a ScopedPrimaryKeyField for shared reference data every user may pick
+    (产业集群, 产业链环节): the same rows whoever asks."""
+
+    def everyone(*, user: Any) -> QuerySet[Any]:
+        del user
+        return queryset()
+
+    return everyone
 
 
 def date_field(label: str, **kwargs: Any) -> serializers.DateField:

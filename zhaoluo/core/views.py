@@ -1,4 +1,5 @@
-"""我的工作: the user's own projects, this week's milestones and their red/yellow count."""
+"""我的工作: the user's own projects, this week's milestones and their red/yellow count;
+for an account that sees no project records (an enterprise contact), its enterprises."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from zhaoluo.core import clock
+from zhaoluo.core import calendar, clock
 from zhaoluo.core.htmx import AuthedRequest
+from zhaoluo.core.templatetags.zl import sees_projects
+from zhaoluo.enterprises import selectors as enterprise_selectors
 from zhaoluo.projects import selectors as project_selectors
-from zhaoluo.projects.choices import Light
+from zhaoluo.projects.choices import LIGHT_RANK, Light
+from zhaoluo.projects.models import Milestone, Project
+
+MY_ENTERPRISES = 20
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -24,21 +30,32 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 def home(request: AuthedRequest) -> HttpResponse:
     today = clock.today()
     monday, sunday = week_of(today)
+    context = {"today": today, "monday": monday, "sunday": sunday, "sees_projects": sees_projects(request.user)}
+    if not context["sees_projects"]:
+        enterprises = enterprise_selectors.enterprise_list(user=request.user).order_by("name")[:MY_ENTERPRISES]
+        return render(request, "core/home.html", {**context, "projects": [], "enterprises": list(enterprises)})
     projects = list(project_selectors.my_projects(user=request.user).order_by("name"))
     milestones = list(project_selectors.milestones_due(user=request.user, start=monday, end=sunday))
-    context = {
-        "today": today,
-        "monday": monday,
-        "sunday": sunday,
-        "projects": sorted(projects, key=_light_rank),
-        "milestones": milestones,
-        "red_count": sum(1 for p in projects if p.light == Light.RED),
-        "yellow_count": sum(1 for p in projects if p.light == Light.YELLOW),
-    }
+    rows = _overdue_rows(milestones, today)
+    context.update(
+        {
+            "projects": sorted(projects, key=_light_rank),
+            "milestones": rows,
+            "red_count": sum(1 for p in projects if p.light == Light.RED),
+            "yellow_count": sum(1 for p in projects if p.light == Light.YELLOW),
+        }
+    )
     return render(request, "core/home.html", context)
 
 
-def _light_rank(project: object) -> tuple[int, str]:
-    order = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
-    light = str(getattr(project, "light", ""))
-    return order.get(Light(light), 3) if light in Light.values else 3, str(getattr(project, "name", ""))
+def _light_rank(project: Project) -> tuple[int, str]:
+    """Red first, then yellow, green, and a project not yet lit last; by name within a light."""
+    return -LIGHT_RANK.get(project.light, -1), project.name  # type: ignore[call-overload]
+
+
+def _overdue_rows(milestones: list[Milestone], today: dt.date) -> list[dict[str, object]]:
+    """Each open milestone with the Chinese working days it is overdue (0 when not yet due), as the light counts."""
+    if not milestones:
+        return []
+    with calendar.preloaded():
+        return [{"m": m, "late_workdays": max(calendar.workdays_between(m.planned_on, today), 0)} for m in milestones]

@@ -20,6 +20,7 @@ from zhaoluo.core.api_support import (
     acting_user,
     errors,
     service_errors,
+    unscoped,
     version_field,
 )
 from zhaoluo.core.errors import PermissionDeniedError
@@ -70,16 +71,12 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
         read_only_fields = fields
 
 
-def _all_clusters(*, user: Any) -> QuerySet[Cluster]:
-    return Cluster.objects.all()
-
-
 class EnterpriseWriteSerializer(LabelledErrorsMixin, serializers.ModelSerializer[Enterprise]):
     township = ScopedPrimaryKeyField(
         model=Region, scoped=org_selectors.townships, label="所属镇街", required=False, allow_null=True
     )
     cluster = ScopedPrimaryKeyField(
-        model=Cluster, scoped=_all_clusters, label="产业集群", required=False, allow_null=True
+        model=Cluster, scoped=unscoped(Cluster.objects.all), label="产业集群", required=False, allow_null=True
     )
 
     class Meta:

@@ -6,6 +6,7 @@ services (audit rows, optimistic lock, permission checks); this module only tran
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet, prefetch_related_objects
@@ -30,6 +31,7 @@ from .serializers import (
     FundInputSerializer,
     FundSerializer,
     MilestoneCreateSerializer,
+    MilestoneDeleteSerializer,
     MilestoneSerializer,
     MilestoneUpdateSerializer,
     ProgressInputSerializer,
@@ -158,7 +160,7 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
                 by=acting_user(request),
                 note=v["note"],
                 evidence=v.get("evidence"),
-                expected_version=v.get("version"),
+                expected_version=v["version"],
             )
         return self.detail_response(project)
 
@@ -182,7 +184,7 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
                 reason=v["reason"],
                 by=acting_user(request),
                 evidence=v.get("evidence"),
-                expected_version=v.get("version"),
+                expected_version=v["version"],
             )
         return self.detail_response(project)
 
@@ -205,7 +207,7 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
                 on=v["on"],
                 reason=v["reason"],
                 by=acting_user(request),
-                expected_version=v.get("version"),
+                expected_version=v["version"],
             )
         return self.detail_response(project)
 
@@ -218,7 +220,8 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def transitions(self, request: Request, pk: str) -> Response:
         project = self.project()
-        return Response(StageTransitionSerializer(project.transitions.all(), many=True).data)
+        transitions = StageTransitionSerializer(project.transitions.all(), many=True, context={"request": request})
+        return Response(transitions.data)
 
     # ------------------------------------------------------------ 专班
 
@@ -351,10 +354,23 @@ MILESTONE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, d
         responses={200: MilestoneSerializer, **errors(400, 403, 404, 409)},
     ),
     destroy=extend_schema(
-        summary="删除方案节点",
+        summary="删除方案节点（须带 version）",
+        description=(
+            '带上读取时得到的 version：查询参数 `?version=N`，或 JSON 请求体 `{"version": N}`。'
+            "缺少 version 返回 400；节点已被他人修改返回 409，节点保留。"
+        ),
         tags=MILESTONE_TAG,
-        parameters=[MILESTONE_ID],
-        responses={204: None, **errors(403, 404)},
+        parameters=[
+            MILESTONE_ID,
+            OpenApiParameter(
+                "version",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                required=False,
+                description="读取时得到的 version（也可放在 JSON 请求体中）",
+            ),
+        ],
+        responses={204: None, **errors(400, 403, 404, 409)},
     ),
 )
 class MilestoneViewSet(ApiMixin, viewsets.GenericViewSet[Milestone]):
@@ -384,8 +400,20 @@ class MilestoneViewSet(ApiMixin, viewsets.GenericViewSet[Milestone]):
     def destroy(self, request: Request, pk: str) -> Response:
         milestone = self.milestone()
         require_report(request.user, milestone.project)
-        services.milestone_delete(milestone=milestone, by=acting_user(request))
+        serializer = MilestoneDeleteSerializer(data=_delete_version(request), context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        services.milestone_delete(
+            milestone=milestone, by=acting_user(request), expected_version=serializer.validated_data["version"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _delete_version(request: Request) -> dict[str, Any]:
+    """A DELETE's version: the query parameter, else the JSON body's."""
+    if "version" in request.query_params:
+        return {"version": request.query_params["version"]}
+    body = request.data if isinstance(request.data, Mapping) else {}
+    return {"version": body["version"]} if "version" in body else {}
 
 
 # ---------------------------------------------------------------- funds

@@ -21,6 +21,16 @@ STAGE_ORDER: list[str] = [
     Stage.PRODUCING,
     Stage.AT_CAPACITY,
 ]
+
+
+def next_stage(stage: str) -> str | None:
+    """The stage after `stage` on the forward path; None after 达产, for 终止 or an unknown code."""
+    if stage not in STAGE_ORDER:
+        return None
+    index = STAGE_ORDER.index(stage)
+    return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
+
+
 # The date field each dated stage sets (线索 and 在谈 carry no ledger date).
 STAGE_DATE_FIELD: dict[str, str] = {
     Stage.SIGNED: "signed_on",

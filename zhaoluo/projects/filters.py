@@ -37,6 +37,9 @@ class ProjectFilterSet(filters.FilterSet):
     is_strategic = filters.BooleanFilter(label="战略性新兴产业")
     is_100m = filters.BooleanFilter(label="亿元以上")
     cluster = filters.ModelChoiceFilter(label="产业集群", queryset=Cluster.objects.all())
+    no_cluster = filters.BooleanFilter(
+        label="未归集群", field_name="cluster", lookup_expr="isnull", help_text="true：只列未归入产业集群的项目"
+    )
     township = filters.ModelChoiceFilter(label="镇街", queryset=_townships)
     leader = filters.ModelChoiceFilter(label="包保领导", queryset=_leaders)
     lead_unit = filters.ModelChoiceFilter(label="牵头单位", queryset=_units)
@@ -78,6 +81,7 @@ class ProjectFilterSet(filters.FilterSet):
             "is_strategic",
             "is_100m",
             "cluster",
+            "no_cluster",
             "township",
             "leader",
             "lead_unit",

@@ -11,7 +11,7 @@ from django.forms.models import fields_for_model, model_to_dict
 
 from zhaoluo.chains.models import ChainLink, Cluster
 from zhaoluo.core import clock
-from zhaoluo.core.forms import DateInput, MonthField, MultipleImageField, StyledFormMixin
+from zhaoluo.core.forms import DateInput, MonthField, MultipleImageField, StyledFormMixin, style_form
 from zhaoluo.core.uploads import validate_evidence, validate_photo
 from zhaoluo.enterprises import selectors as enterprise_selectors
 from zhaoluo.orgs import selectors as org_selectors
@@ -28,8 +28,14 @@ class VersionedForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ProjectForm(VersionedForm):
-    """Every field services.EDITABLE_FIELDS lets the edit form change."""
+class ProjectForm(forms.Form):
+    """Every field services.EDITABLE_FIELDS lets the edit form change.
+
+    Its fields are built here, so it styles them itself, once, when they all exist
+    (subclasses declare theirs on the class and need no second pass).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, user: Any, with_version: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,8 +50,6 @@ class ProjectForm(VersionedForm):
         self.fields["cluster"].queryset = Cluster.objects.all()  # type: ignore[attr-defined]
         self.fields["chain_link"].queryset = ChainLink.objects.select_related("chain")  # type: ignore[attr-defined]
         self.fields["description"].widget.attrs["rows"] = 3
-        from zhaoluo.core.forms import style_form
-
         style_form(self)
 
     @staticmethod
@@ -73,9 +77,6 @@ class ProjectCreateForm(ProjectForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, with_version=False, **kwargs)
         self.order_fields(["stage", *EDITABLE_FIELDS])
-        from zhaoluo.core.forms import style_form
-
-        style_form(self)
 
 
 class AdvanceForm(VersionedForm):
@@ -151,6 +152,10 @@ class MilestoneEditForm(MilestoneForm):
             "weight": milestone.weight,
             "version": milestone.version,
         }
+
+
+class MilestoneDeleteForm(VersionedForm):
+    """Only the version of the node the user saw: a node changed since is not deleted unseen."""
 
 
 class MilestoneCompleteForm(StyledFormMixin, forms.Form):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zhaoluo.chains.models import ChainLink, Cluster
@@ -16,6 +18,7 @@ from zhaoluo.core.api_support import (
     date_field,
     evidence_field,
     month_field,
+    unscoped,
     version_field,
 )
 from zhaoluo.core.models import AuditEvent
@@ -150,11 +153,23 @@ class ProjectDetailSerializer(ProjectSerializer):
         read_only_fields = fields
 
 
+def project_file_url(project_id: int, kind: str, file_id: int) -> str:
+    """The scoped file view: it answers only to users who can see the project (never /media/)."""
+    return reverse("projects:file", args=[project_id, kind, file_id])
+
+
+# A path on this site (relative, like the pages' own links), not an absolute URL.
+FILE_LINK = {"type": "string", "format": "uri-reference"}
+
+
 class StageTransitionSerializer(serializers.ModelSerializer[StageTransition]):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     from_stage_display = serializers.CharField(source="get_from_stage_display", read_only=True)
     to_stage_display = serializers.CharField(source="get_to_stage_display", read_only=True)
     by_name = serializers.CharField(source="by.display_name", read_only=True, allow_null=True, label="操作人")
+    evidence = serializers.SerializerMethodField(
+        label="佐证材料", help_text="佐证材料的下载地址（需登录且能查看该项目）；无材料为 null"
+    )
 
     class Meta:
         model = StageTransition
@@ -175,12 +190,25 @@ class StageTransitionSerializer(serializers.ModelSerializer[StageTransition]):
         ]
         read_only_fields = fields
 
+    @extend_schema_field({**FILE_LINK, "nullable": True})
+    def get_evidence(self, transition: StageTransition) -> str | None:
+        if not transition.evidence:
+            return None
+        return project_file_url(transition.project_id, "evidence", transition.pk)
+
 
 class ProgressPhotoSerializer(serializers.ModelSerializer[ProgressPhoto]):
+    image = serializers.SerializerMethodField(label="照片", help_text="照片地址（需登录且能查看该项目）")
+
     class Meta:
         model = ProgressPhoto
         fields = ["id", "image", "caption"]
         read_only_fields = fields
+
+    @extend_schema_field(FILE_LINK)
+    def get_image(self, photo: ProgressPhoto) -> str:
+        # photo.report is the report the photos were read through: no query.
+        return project_file_url(photo.report.project_id, "photo", photo.pk)
 
 
 class ProgressReportSerializer(serializers.ModelSerializer[ProgressReport]):
@@ -241,14 +269,6 @@ class TimelineEventSerializer(serializers.ModelSerializer[AuditEvent]):
 # ---------------------------------------------------------------- writes
 
 
-def _all_clusters(*, user: Any) -> Any:
-    return Cluster.objects.all()
-
-
-def _all_chain_links(*, user: Any) -> Any:
-    return ChainLink.objects.select_related("chain")
-
-
 def _fk(model: type[Any], scoped: Any, label: str) -> ScopedPrimaryKeyField:
     return ScopedPrimaryKeyField(model=model, scoped=scoped, label=label, required=False, allow_null=True)
 
@@ -267,8 +287,8 @@ class ProjectWriteSerializer(LabelledErrorsMixin, serializers.ModelSerializer[Pr
     lead_unit = _fk(Unit, org_selectors.units, "牵头单位")
     township = _fk(Region, org_selectors.townships, "所属镇街")
     enterprise = _fk(Enterprise, enterprise_list, "项目企业")
-    cluster = _fk(Cluster, _all_clusters, "产业集群")
-    chain_link = _fk(ChainLink, _all_chain_links, "产业链环节")
+    cluster = _fk(Cluster, unscoped(Cluster.objects.all), "产业集群")
+    chain_link = _fk(ChainLink, unscoped(lambda: ChainLink.objects.select_related("chain")), "产业链环节")
 
     class Meta:
         model = Project
@@ -293,20 +313,26 @@ class AdvanceSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
     on = date_field("日期", help_text="到达该阶段的日期，不能晚于今天")
     note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
     evidence = evidence_field()
-    version = version_field(required=False)
+    version = version_field()
 
 
 class TerminateSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
     on = date_field("日期")
     reason = serializers.CharField(label="原因", allow_blank=True)
     evidence = evidence_field()
-    version = version_field(required=False)
+    version = version_field()
 
 
 class ReopenSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
     on = date_field("日期")
     reason = serializers.CharField(label="原因", allow_blank=True)
-    version = version_field(required=False)
+    version = version_field()
+
+
+class MilestoneDeleteSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
+    """DELETE /api/milestones/{id}/ carries the version read, as ?version=N or a JSON body."""
+
+    version = version_field()
 
 
 class MemberInputSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):

@@ -47,8 +47,13 @@ class Links:
             query["is_key"] = "true"
         return f"{self.base}?{urlencode(query)}"
 
-    def in_year(self, stage: str, year: int, cluster: int | None = None) -> str:
-        return self.url(**{YEAR_PARAM[stage]: year, "cluster": cluster})
+    def in_year(self, stage: str, year: int) -> str:
+        return self.url(**{YEAR_PARAM[stage]: year})
+
+    def in_cluster(self, stage: str, year: int, cluster: int | None) -> str:
+        """One cluster's row; the row of projects without a cluster links to exactly those."""
+        where = {"cluster": cluster} if cluster is not None else {"no_cluster": "true"}
+        return self.url(**{YEAR_PARAM[stage]: year, **where})
 
     def cohort(self, year: int, reached: str | None = None) -> str:
         return self.url(signed_year=year, reached=reached)
@@ -61,10 +66,10 @@ def _with_links(rows: list[dict[str, Any]], links: Links, *, cohort: bool = Fals
                 "signed": links.cohort(row["year"]),
                 **{k: links.cohort(row["year"], k) for k in ("started", "producing", "at_capacity")},
             }
+        elif year is not None:
+            row["links"] = {k: links.in_cluster(k, year, row["cluster_id"]) for k in funnel.STAGE_KEYS}
         else:
-            y = int(row.get("year", year) or 0)
-            cluster = row.get("cluster_id")
-            row["links"] = {k: links.in_year(k, y, cluster) for k in funnel.STAGE_KEYS}
+            row["links"] = {k: links.in_year(k, int(row["year"])) for k in funnel.STAGE_KEYS}
 
 
 @login_required

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from zhaoluo.projects import selectors as project_selectors
 from zhaoluo.projects.choices import MEDAL, Light, Stage
 
 register = template.Library()
@@ -107,3 +108,12 @@ def light_css(light: str) -> str:
         return LIGHT_CSS[Light(light)]
     except ValueError:
         return "secondary"
+
+
+@register.filter
+def sees_projects(user: Any) -> bool:
+    """Whether the user's scope holds project records at all (an enterprise contact's does not).
+
+    Asks the selector, without a query: a scope that sees nothing is `none()`.
+    """
+    return not project_selectors.project_list(user=user).query.is_empty()

@@ -135,3 +135,17 @@ def test_the_token_endpoint_slows_down_password_guessing(world):
     cache.clear()
     assert codes[:10] == [400] * 10
     assert codes[10] == 429
+
+
+def test_stage_moves_and_milestone_deletes_document_the_required_version(schema):
+    components = schema["components"]["schemas"]
+    for name in ("AdvanceRequest", "TerminateRequest", "ReopenRequest"):
+        assert "version" in components[name]["required"], name
+    delete = schema["paths"]["/api/milestones/{id}/"]["delete"]
+    params = {p["name"]: p for p in delete["parameters"]}
+    assert params["version"]["in"] == "query"
+    assert {"204", "400", "409"} <= set(delete["responses"])
+    assert params["version"]["schema"]["type"] == "integer" and '{"version": N}' in delete["description"]
+    photo = components["ProgressPhoto"]["properties"]["image"]
+    evidence = components["StageTransition"]["properties"]["evidence"]
+    assert photo["format"] == evidence["format"] == "uri-reference" and evidence["nullable"]

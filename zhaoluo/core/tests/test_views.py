@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from zhaoluo.projects import services
 from zhaoluo.projects.choices import Light
+from zhaoluo.projects.models import Project
 from zhaoluo.testing import factories as f
 from zhaoluo.testing.fixtures import PASSWORD
 
@@ -62,10 +63,13 @@ def test_my_work_lists_my_projects_this_weeks_milestones_and_overdue_ones(world)
     )
     response = world.client_for(world.leader).get(reverse("home"))
     assert response.status_code == 200
-    assert [m.name for m in response.context["milestones"]] == ["逾期节点", "本周节点"]
+    assert [(r["m"].name, r["late_workdays"]) for r in response.context["milestones"]] == [
+        ("逾期节点", 7),  # 06-02 … 06-10: seven working days
+        ("本周节点", 0),
+    ]
     assert (response.context["monday"], response.context["sunday"]) == (dt.date(2020, 6, 8), dt.date(2020, 6, 14))
     html = response.content.decode()
-    assert "已逾期" in html and "下周节点" not in html
+    assert "逾期7个工作日" in html and "下周节点" not in html
     assert [q.name for q in response.context["projects"]] == ["盼盼食品精深加工基地"]
     p.refresh_from_db()
     assert p.light == Light.RED  # an overdue milestone > 5 working days
@@ -84,3 +88,28 @@ def test_my_work_counts_red_and_yellow_among_my_own_projects_only(world):
 def test_my_work_is_empty_for_someone_with_no_scope(world):
     response = world.client_for(world.nobody).get(reverse("home"))
     assert response.status_code == 200 and response.context["projects"] == []
+
+
+def test_an_enterprise_contact_gets_their_enterprise_and_no_project_navigation(world):
+    client = world.client_for(world.enterprise_user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    enterprise = world.project.enterprise
+    assert reverse("enterprises:detail", args=[enterprise.pk]) in html and enterprise.name in html
+    assert reverse("projects:list") not in html and reverse("stats:funnel") not in html
+    assert world.project.name not in html and "红灯项目" not in html
+    assert response.context["projects"] == []
+    # Staff who see projects keep the project pages in their navigation.
+    staff = world.client_for(world.investment).get(reverse("home")).content.decode()
+    assert reverse("projects:list") in staff and reverse("stats:funnel") in staff
+
+
+def test_my_projects_are_ordered_red_yellow_green_then_unlit(world):
+    lights = [("绿灯项目", Light.GREEN), ("黄灯项目", Light.YELLOW), ("未亮灯项目", ""), ("红灯项目", Light.RED)]
+    for name, light in lights:
+        project = f.ProjectFactory.create(district=world.district, name=name, leader=world.leader_official)
+        Project.objects.filter(pk=project.pk).update(light=light)
+    Project.objects.filter(pk=world.project.pk).update(light=Light.GREEN)
+    names = [p.name for p in world.client_for(world.leader).get(reverse("home")).context["projects"]]
+    assert names == ["红灯项目", "黄灯项目", "盼盼食品精深加工基地", "绿灯项目", "未亮灯项目"]

@@ -109,3 +109,36 @@ def test_enterprise_errors_are_chinese_and_others_may_not_edit(world, enterprise
         reverse("enterprises:edit", args=[enterprise.pk])
         not in leader.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
     )
+
+
+def test_an_enterprise_contact_sees_their_own_enterprise_but_no_project_records(world, enterprise):
+    client = world.client_for(world.enterprise_user)
+    page = client.get(reverse("enterprises:detail", args=[enterprise.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert enterprise.uscc in html
+    assert world.project.name not in html and reverse("projects:detail", args=[world.project.pk]) not in html
+    assert 'id="enterprise-projects"' not in html
+    assert reverse("enterprises:edit", args=[enterprise.pk]) not in html
+    other = f.EnterpriseFactory.create(district=world.district, name="别家企业有限公司")
+    assert client.get(reverse("enterprises:detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("enterprises:edit", args=[enterprise.pk])).status_code == 403
+
+
+def test_the_enterprise_conflict_names_fields_and_choice_labels_in_chinese(world, enterprise):
+    stale = enterprise.version
+    services.enterprise_update(
+        enterprise=enterprise,
+        by=world.investment,
+        data={"listing": "reserve", "high_tech": True},
+        expected_version=stale,
+    )
+    response = world.client_for(world.economy).post(
+        reverse("enterprises:edit", args=[enterprise.pk]), _data(enterprise, version=str(stale), products="改")
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "上市状态：上市后备" in html and "高新技术企业：是" in html
+    assert reverse("enterprises:edit", args=[enterprise.pk]) in html.split('id="conflict"')[1]
+    enterprise.refresh_from_db()
+    assert enterprise.listing == "reserve" and enterprise.products == ""

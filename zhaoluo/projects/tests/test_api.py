@@ -308,7 +308,9 @@ def test_an_unknown_stage_is_a_400_naming_the_target_stage(world):
 @at_now
 def test_skipping_a_stage_is_a_400_with_the_services_reason(world):
     response = client_for(world.investment).post(
-        url(f"{world.project.pk}/advance/"), {"to": "started", "on": "2020-05-20"}, format="json"
+        url(f"{world.project.pk}/advance/"),
+        {"to": "started", "on": "2020-05-20", "version": world.project.version},
+        format="json",
     )
     assert response.status_code == 400
     assert "下一阶段应为签约" in fields(response)["to"][0]
@@ -327,7 +329,9 @@ def test_an_impossible_date_is_a_400_naming_the_date(world):
 @at_now
 def test_a_future_date_is_refused_by_the_service(world):
     response = client_for(world.investment).post(
-        url(f"{world.project.pk}/advance/"), {"to": "signed", "on": "2020-07-01"}, format="json"
+        url(f"{world.project.pk}/advance/"),
+        {"to": "signed", "on": "2020-07-01", "version": world.project.version},
+        format="json",
     )
     assert response.status_code == 400
     assert "不能晚于今天" in fields(response)["on"][0]
@@ -360,12 +364,17 @@ def test_a_stale_advance_is_a_409_and_the_stage_is_unchanged(world):
 def test_a_project_is_terminated_with_a_reason_and_reopened(world):
     client = client_for(world.investment)
     path = url(f"{world.project.pk}/")
-    no_reason = client.post(path + "terminate/", {"on": "2020-06-01", "reason": " "}, format="json")
+    version = world.project.version
+    no_reason = client.post(path + "terminate/", {"on": "2020-06-01", "reason": " ", "version": version}, format="json")
     assert no_reason.status_code == 400 and "原因" in fields(no_reason)["reason"][0]
-    done = client.post(path + "terminate/", {"on": "2020-06-01", "reason": "投资方撤资"}, format="json")
+    done = client.post(
+        path + "terminate/", {"on": "2020-06-01", "reason": "投资方撤资", "version": version}, format="json"
+    )
     assert done.status_code == 200 and done.json()["stage"] == "terminated"
     assert Project.objects.get(pk=world.project.pk).termination_reason == "投资方撤资"
-    back = client.post(path + "reopen/", {"on": "2020-06-05", "reason": "新投资方"}, format="json")
+    back = client.post(
+        path + "reopen/", {"on": "2020-06-05", "reason": "新投资方", "version": done.json()["version"]}, format="json"
+    )
     assert back.status_code == 200 and back.json()["stage"] == "negotiating"
     kinds = list(StageTransition.objects.filter(project=world.project).values_list("kind", flat=True))
     assert kinds == [TransitionKind.TERMINATE, TransitionKind.REOPEN]
@@ -442,7 +451,7 @@ def test_the_task_force_keeps_the_plan_through_milestones(world):
     )
     assert changed.status_code == 200 and changed.json()["planned_on"] == "2021-01-15"
     assert Milestone.objects.get(pk=milestone.pk).planned_on == dt.date(2021, 1, 15)
-    assert client.delete(f"/api/milestones/{milestone.pk}/").status_code == 204
+    assert client.delete(f"/api/milestones/{milestone.pk}/?version={changed.json()['version']}").status_code == 204
     assert not Milestone.objects.exists()
     actions = list(
         AuditEvent.objects.filter(object_type="projects.milestone").order_by("id").values_list("action", "source")
@@ -620,7 +629,11 @@ def test_a_task_force_member_cannot_record_funds(world):
 @at_now
 def test_the_timeline_lists_what_happened_newest_first(world):
     client = client_for(world.investment)
-    client.post(url(f"{world.project.pk}/advance/"), {"to": "signed", "on": "2020-05-20"}, format="json")
+    client.post(
+        url(f"{world.project.pk}/advance/"),
+        {"to": "signed", "on": "2020-05-20", "version": world.project.version},
+        format="json",
+    )
     client.post("/api/funds/", {"project": world.project.pk, "period": "2020-05", "amount": "10"}, format="json")
     rows = client.get(url(f"{world.project.pk}/timeline/")).json()["results"]
     actions = [r["action"] for r in rows if r["action"] != "project.light_changed"]
@@ -651,3 +664,116 @@ def test_evidence_above_the_upload_limit_is_refused(world, settings):
     assert response.status_code == 400
     assert "超过 1 MB" in fields(response)["evidence"][0]
     assert not StageTransition.objects.exists()
+
+
+# ------------------------------------------------------------------ review fixes
+
+
+@at_now
+def test_files_in_the_api_link_to_the_scoped_file_view_never_to_media(world):
+    client = client_for(world.investment)
+    evidence = SimpleUploadedFile("合同.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    advanced = client.post(
+        url(f"{world.project.pk}/advance/"),
+        {"to": "signed", "on": "2020-05-20", "evidence": evidence, "version": world.project.version},
+        format="multipart",
+    )
+    assert advanced.status_code == 200, advanced.json()
+    reported = client_for(world.task_force).post(
+        url(f"{world.project.pk}/progress/"),
+        {"period": "2020-05", "completed_investment": "10", "image_progress": 5, "photos": [png()]},
+        format="multipart",
+    )
+    assert reported.status_code == 201, reported.json()
+    transitions = client.get(url(f"{world.project.pk}/transitions/"))
+    progress = client.get(url(f"{world.project.pk}/progress/"))
+    for response in (transitions, progress, reported):
+        assert "/media/" not in response.content.decode()
+    transition = StageTransition.objects.get(project=world.project)
+    photo = ProgressReport.objects.get(project=world.project).photos.get()
+    evidence_url = transitions.json()[0]["evidence"]
+    photo_url = progress.json()[0]["photos"][0]["image"]
+    assert evidence_url == f"/projects/{world.project.pk}/files/evidence/{transition.pk}/"
+    assert photo_url == f"/projects/{world.project.pk}/files/photo/{photo.pk}/"
+    assert reported.json()["photos"][0]["image"] == photo_url
+    for link in (evidence_url, photo_url):
+        assert client.get(link).status_code == 200
+        assert client_for(world.outsider).get(link).status_code == 404
+    assert client.get(evidence_url).getvalue() == b"%PDF-1.4 signed"
+
+
+def test_a_transition_without_evidence_has_no_link(world):
+    services.project_advance_stage(project=world.project, to=Stage.SIGNED, on=dt.date(2020, 5, 20), by=world.investment)
+    listed = client_for(world.investment).get(url(f"{world.project.pk}/transitions/")).json()
+    assert listed[0]["evidence"] is None
+
+
+@at_now
+@pytest.mark.parametrize(
+    ("path", "payload"),
+    [
+        ("advance/", {"to": "signed", "on": "2020-05-20"}),
+        ("terminate/", {"on": "2020-05-20", "reason": "投资方撤资"}),
+    ],
+)
+def test_stage_moves_without_the_version_read_are_400_and_change_nothing(world, path, payload):
+    response = client_for(world.investment).post(url(f"{world.project.pk}/{path}"), payload, format="json")
+    assert response.status_code == 400
+    assert fields(response)["version"][0].startswith("版本号：")
+    project = Project.objects.get(pk=world.project.pk)
+    assert (project.stage, project.version) == (Stage.NEGOTIATING, world.project.version)
+    assert not StageTransition.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="projects.project", action__startswith="project.stage").exists()
+    assert not AuditEvent.objects.filter(action="project.terminated").exists()
+
+
+@at_now
+def test_reopening_without_the_version_read_is_400_and_the_project_stays_terminated(world):
+    services.project_terminate(
+        project=world.project, on=dt.date(2020, 6, 1), reason="撤资", by=world.investment, expected_version=None
+    )
+    response = client_for(world.investment).post(
+        url(f"{world.project.pk}/reopen/"), {"on": "2020-06-05", "reason": "新投资方"}, format="json"
+    )
+    assert response.status_code == 400 and "version" in fields(response)
+    assert Project.objects.get(pk=world.project.pk).stage == Stage.TERMINATED
+    assert not AuditEvent.objects.filter(action="project.reopened").exists()
+
+
+def test_deleting_a_milestone_needs_the_version_read(world):
+    milestone = services.milestone_create(
+        project=world.project, by=world.investment, name="土地摘牌", planned_on=dt.date(2020, 12, 1)
+    )
+    read = milestone.version
+    services.milestone_update(
+        milestone=milestone, by=world.investment, data={"planned_on": dt.date(2021, 1, 15)}, expected_version=read
+    )
+    client = client_for(world.task_force)
+    path = f"/api/milestones/{milestone.pk}/"
+
+    missing = client.delete(path)
+    assert missing.status_code == 400 and fields(missing)["version"][0].startswith("版本号：")
+    stale = client.delete(f"{path}?version={read}")
+    assert stale.status_code == 409
+    assert "planned_on" in stale.json()["error"]["changes"]
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
+    assert not AuditEvent.objects.filter(action="milestone.deleted").exists()
+
+    current = Milestone.objects.get(pk=milestone.pk).version
+    assert client.delete(path, {"version": current}, format="json").status_code == 204
+    assert not Milestone.objects.filter(pk=milestone.pk).exists()
+    event = AuditEvent.objects.get(action="milestone.deleted")
+    assert event.actor == world.task_force and event.source == "api"
+
+
+def test_an_enterprise_contact_sees_no_internal_project_data_through_the_api(world):
+    client = client_for(world.enterprise_user)
+    assert client.get(url()).json()["count"] == 0
+    assert client.get(url(f"{world.project.pk}/")).status_code == 404
+    assert client.get(url(f"{world.project.pk}/timeline/")).status_code == 404
+    assert client.get("/api/funds/").json()["count"] == 0
+    assert client.get("/api/orgs/officials/").json() == []
+    assert client.get("/api/orgs/officials/", {"leaders": "1"}).json() == []
+    assert client.get("/api/orgs/units/").json() == []
+    own = client.get("/api/enterprises/").json()
+    assert [e["id"] for e in own["results"]] == [world.project.enterprise_id]

@@ -427,7 +427,8 @@ def test_milestones_are_added_edited_completed_and_deleted_by_the_task_force(wor
     assert done.status_code == 302
     m.refresh_from_db()
     assert m.actual_on == dt.date(2020, 7, 20)
-    assert client.post(reverse("projects:milestone_delete", args=[p.pk, m.pk])).status_code == 302
+    gone = client.post(reverse("projects:milestone_delete", args=[p.pk, m.pk]), {"version": str(m.version)})
+    assert gone.status_code == 302
     assert not Milestone.objects.filter(pk=m.pk).exists()
     assert [e.action for e in AuditEvent.objects.filter(object_type="projects.milestone").order_by("id")] == [
         "milestone.created",
@@ -545,3 +546,134 @@ def test_creating_a_duplicate_name_shows_the_error_and_others_may_not_create(wor
     assert Project.objects.filter(name=world.project.name).count() == 1
     assert world.client_for(world.township_user).get(reverse("projects:create")).status_code == 403
     assert world.client_for(world.outsider).get(reverse("projects:create")).status_code == 200  # their own district
+
+
+# --- review fixes ---------------------------------------------------------------------------
+
+
+def test_a_milestone_is_deleted_only_at_the_version_the_user_saw(world):
+    p = world.project
+    m = services.milestone_create(project=p, by=world.investment, name="完成供地", planned_on=dt.date(2020, 6, 30))
+    seen = m.version
+    client = world.client_for(world.task_force)
+    link = f"{reverse('projects:milestone_delete', args=[p.pk, m.pk])}?version={seen}"
+    assert link in client.get(detail(p)).content.decode()
+    # Someone else moves the date after the page was read.
+    services.milestone_update(
+        milestone=m, by=world.investment, data={"planned_on": dt.date(2020, 8, 31)}, expected_version=seen
+    )
+    form = client.get(link, HTTP_HX_REQUEST="true")
+    assert f'name="version" value="{seen}"' in form.content.decode()
+    stale = client.post(link, {"version": str(seen)}, HTTP_HX_REQUEST="true")
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert 'id="conflict"' in html and "计划完成日期：2020-08-31" in html
+    assert Milestone.objects.filter(pk=m.pk).exists()
+    assert not actions(p, "milestone.deleted")
+    missing = client.post(reverse("projects:milestone_delete", args=[p.pk, m.pk]), {})
+    assert missing.status_code == 422 and Milestone.objects.filter(pk=m.pk).exists()
+    current = Milestone.objects.get(pk=m.pk).version
+    done = client.post(reverse("projects:milestone_delete", args=[p.pk, m.pk]), {"version": str(current)})
+    assert done.status_code == 302 and not Milestone.objects.filter(pk=m.pk).exists()
+    assert [e.actor for e in actions(p, "milestone.deleted")] == [world.task_force]
+
+
+def test_a_conflict_names_every_field_others_changed_in_chinese(world):
+    p = world.project
+    stale = p.version
+    services.project_advance_stage(
+        project=p, to=Stage.SIGNED, on=dt.date(2020, 5, 20), by=world.investment, expected_version=stale
+    )
+    response = world.client_for(world.investment).post(
+        reverse("projects:edit", args=[p.pk]), _edit_data(p, version=str(stale), investor="我的修改")
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "阶段：签约" in html and "签约日期：2020-05-20" in html
+    assert "signed_on" not in html and ">stage" not in html
+    p.refresh_from_db()
+    assert p.investor == "福建盼盼食品集团"
+
+
+def test_conflict_labels_come_from_the_model_for_any_field():
+    from zhaoluo.core.actions import Action, conflict_context
+    from zhaoluo.core.errors import ConflictError
+    from zhaoluo.enterprises.models import Enterprise
+
+    action = Action(title="t", url="/", form=None, perform=lambda f: "", model=Enterprise)  # type: ignore[arg-type]
+    exc = ConflictError(
+        message="已被修改",
+        current_version=3,
+        changes={"listing": "reserve", "high_tech": True, "district": "襄州区", "employees": None, "not_a_field": 1},
+    )
+    rows = [(c["label"], c["value"]) for c in conflict_context(exc, action)["changes"]]
+    assert rows == [
+        ("上市状态", "上市后备"),
+        ("高新技术企业", "是"),
+        (str(Enterprise._meta.get_field("district").verbose_name), "襄州区"),
+        (str(Enterprise._meta.get_field("employees").verbose_name), "（空）"),
+        ("not_a_field", "1"),
+    ]
+
+
+def test_overdue_milestones_count_chinese_working_days_like_the_light(world, settings):
+    # 2020 National Day: 10-01 … 10-08 off, Saturday 10-10 a make-up working day.
+    p = world.project
+    m = services.milestone_create(project=p, by=world.investment, name="完成供地", planned_on=dt.date(2020, 9, 30))
+    client = world.client_for(world.investment)
+    settings.ZHAOLUO_TODAY = "2020-10-08"
+    response = client.get(detail(p))
+    table = response.content.decode().split('id="milestones"')[1].split("</table>")[0]
+    row = response.context["milestones"][0]
+    assert row["m"] == m and not row["overdue"] and "未到期" in table and "逾期" not in table
+    for today, late in [("2020-10-09", 1), ("2020-10-10", 2), ("2020-10-11", 2)]:  # Sat make-up day counts, Sun not
+        settings.ZHAOLUO_TODAY = today
+        response = client.get(detail(p))
+        row = response.context["milestones"][0]
+        assert row["overdue"] and row["late_workdays"] == late, today
+        table = response.content.decode().split('id="milestones"')[1].split("</table>")[0]
+        assert f"逾期{late}个工作日" in table
+
+
+def test_next_stage_follows_the_forward_path():
+    from zhaoluo.projects.choices import next_stage
+
+    assert next_stage(Stage.LEAD) == Stage.NEGOTIATING
+    assert next_stage(Stage.PRODUCING) == Stage.AT_CAPACITY
+    assert next_stage(Stage.AT_CAPACITY) is None and next_stage(Stage.TERMINATED) is None
+    assert next_stage("nonsense") is None
+
+
+def test_the_create_form_is_styled_once(world, monkeypatch):
+    from zhaoluo.core import forms as core_forms
+    from zhaoluo.projects import forms as project_forms
+
+    calls: list[object] = []
+    real = core_forms.style_form
+
+    def counting(form):
+        calls.append(form)
+        return real(form)
+
+    monkeypatch.setattr(core_forms, "style_form", counting)
+    monkeypatch.setattr(project_forms, "style_form", counting, raising=False)
+    form = project_forms.ProjectCreateForm(user=world.investment)
+    assert len(calls) == 1
+    assert "form-select" in form.fields["stage"].widget.attrs["class"]
+    assert "form-control" in form.fields["name"].widget.attrs["class"]
+
+
+def test_the_export_is_named_by_the_platforms_today(world, settings):
+    settings.ZHAOLUO_TODAY = "2021-01-31"
+    response = world.client_for(world.investment).get(reverse("projects:export"))
+    assert "20210131" in response["Content-Disposition"]
+
+
+def test_an_enterprise_contact_sees_no_project_pages(world):
+    client = world.client_for(world.enterprise_user)
+    listing = client.get(reverse("projects:list"))
+    assert listing.status_code == 200 and listing.context["page"].paginator.count == 0
+    assert world.project.name not in listing.content.decode()
+    assert client.get(detail(world.project)).status_code == 404
+    assert client.get(reverse("projects:export")).status_code == 200
+    assert client.get(reverse("stats:funnel")).context["stages"][0]["count"] == 0

@@ -9,30 +9,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from zhaoluo.core import clock
-from zhaoluo.core.forms import field_labels
 from zhaoluo.core.htmx import AuthedRequest
 
 from .. import permissions, selectors, services
-from ..choices import STAGE_ORDER, Stage
+from ..choices import Stage, next_stage
 from ..forms import AdvanceForm, ProjectForm, ReopenForm, TaskForceForm, TerminateForm
-from ..models import Project
 from .common import Action, run_action
 
 GET_POST = require_http_methods(["GET", "POST"])
-PROJECT_LABELS = field_labels(Project, [*services.EDITABLE_FIELDS, *services.STAGE_FIELDS])
 
 
 def _data(request: HttpRequest) -> tuple[object, object]:
     if request.method == "POST":
         return request.POST, request.FILES
     return None, None
-
-
-def next_stage(project: Project) -> str | None:
-    if project.stage not in STAGE_ORDER:
-        return None
-    index = STAGE_ORDER.index(project.stage)
-    return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
 
 
 @login_required
@@ -54,7 +44,6 @@ def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         url=reverse("projects:edit", args=[pk]),
         form=form,
         perform=perform,
-        labels=PROJECT_LABELS,
         field_class="col-md-6",
     )
     return run_action(request, project, action, allowed=permissions.can_manage(request.user, project))
@@ -64,7 +53,7 @@ def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @GET_POST
 def project_advance(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
-    target = next_stage(project)
+    target = next_stage(project.stage)
     data, files = _data(request)
     initial = {"to": target, "on": clock.today(), "version": project.version}
     form = AdvanceForm(data, files, initial=initial)
@@ -90,7 +79,6 @@ def project_advance(request: AuthedRequest, pk: int) -> HttpResponse:
         perform=perform,
         submit=f"确认推进到{label}" if target else "推进",
         aliases={"to": "__all__"},
-        labels=PROJECT_LABELS,
         intro=f"当前阶段：{Stage(project.stage).label}。只能推进到下一阶段。",
     )
     allowed = permissions.can_manage(request.user, project)
@@ -123,7 +111,6 @@ def project_terminate(request: AuthedRequest, pk: int) -> HttpResponse:
         perform=perform,
         submit="确认终止",
         danger=True,
-        labels=PROJECT_LABELS,
         intro="终止后项目不再计入在建项目；可凭原因重启。",
     )
     return run_action(request, project, action, allowed=permissions.can_manage(request.user, project))
@@ -149,7 +136,6 @@ def project_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
         form=form,
         perform=perform,
         submit="确认重启",
-        labels=PROJECT_LABELS,
         intro="重启后项目回到其日期所示的阶段（无阶段日期则为在谈）。",
     )
     return run_action(request, project, action, allowed=permissions.can_manage(request.user, project))

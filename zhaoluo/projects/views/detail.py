@@ -12,28 +12,36 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from zhaoluo.core import clock
+from zhaoluo.core import calendar, clock
 from zhaoluo.core.htmx import AuthedRequest
 
 from .. import permissions, selectors, timeline
-from ..choices import MEDAL, Stage
+from ..choices import MEDAL, Stage, next_stage
 from ..models import Project, StageTransition
-from .actions import next_stage
 
 TIMELINE_LIMIT = 200
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 
 def _milestone_rows(project: Project) -> list[dict[str, Any]]:
+    """Each node with the Chinese working days it is overdue, counted as the light counts them."""
     today = clock.today()
-    return [
-        {
-            "m": m,
-            "overdue": m.actual_on is None and m.planned_on < today,
-            "late": bool(m.actual_on and m.actual_on > m.planned_on),
-        }
-        for m in project.milestones.all()
-    ]
+    milestones = list(project.milestones.all())
+    rows: list[dict[str, Any]] = []
+    if not milestones:
+        return rows
+    with calendar.preloaded():
+        for m in milestones:
+            late = calendar.workdays_between(m.planned_on, today) if m.actual_on is None else 0
+            rows.append(
+                {
+                    "m": m,
+                    "overdue": late > 0,
+                    "late_workdays": max(late, 0),
+                    "late": bool(m.actual_on and m.actual_on > m.planned_on),
+                }
+            )
+    return rows
 
 
 @login_required
@@ -43,7 +51,7 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     funds = list(selectors.fund_list(user=request.user).filter(project=project).order_by("-period", "origin"))
     events = selectors.project_timeline(project=project)[:TIMELINE_LIMIT]
     members = list(project.task_force.all())
-    target = next_stage(project)
+    target = next_stage(project.stage)
     context = {
         "project": project,
         "medal": MEDAL.get(Stage(project.stage), ""),

@@ -5,20 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from zhaoluo.core.errors import PermissionDeniedError
-from zhaoluo.core.forms import apply_service_errors, field_labels, friendly_empty_labels, mark_invalid, style_form
-from zhaoluo.core.htmx import AuthedRequest, redirect_after_post, render_page
+from zhaoluo.core import clock
+from zhaoluo.core.actions import Action, Done, run_action
+from zhaoluo.core.forms import friendly_empty_labels, style_form
+from zhaoluo.core.htmx import AuthedRequest, render_page
 from zhaoluo.orgs import selectors as org_selectors
 
 from .. import exports, permissions, selectors, services
@@ -42,7 +40,7 @@ def _style_filters(filterset: ProjectFilterSet) -> forms.Form:
     for name in ("stage", "light"):
         field = form.fields[name]
         field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
-    for name in ("is_key", "is_strategic", "is_100m"):
+    for name in ("is_key", "is_strategic", "is_100m", "no_cluster"):
         form.fields[name].widget = forms.Select(choices=YES_NO)
     form.fields["q"].widget.attrs.update({"placeholder": "项目名称、编号或投资方", "type": "search"})
     friendly_empty_labels(form)
@@ -80,6 +78,7 @@ def project_list(request: AuthedRequest) -> HttpResponse:
             request.GET.get(k)
             for k in (
                 "cluster",
+                "no_cluster",
                 "township",
                 "leader",
                 "lead_unit",
@@ -102,7 +101,7 @@ def project_export(request: AuthedRequest) -> HttpResponse:
     filterset = filterset_for(request)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     content = exports.write_xlsx(exports.export_queryset(queryset))
-    filename = f"项目台账-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = f"项目台账-{clock.today():%Y%m%d}.xlsx"
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
@@ -112,30 +111,18 @@ def project_export(request: AuthedRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def project_create(request: AuthedRequest) -> HttpResponse:
-    if not permissions.can_manage(request.user):
-        raise PermissionDenied("只有招商人员可以新建项目")
     district = org_selectors.district_of(request.user)
-    if district is None:
+    allowed = permissions.can_manage(request.user)
+    if allowed and district is None:
         raise PermissionDenied("您的账号未关联所属区，不能新建项目")
     form = ProjectCreateForm(request.POST if request.method == "POST" else None, user=request.user)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                project = services.project_create(
-                    by=request.user,
-                    district=district,
-                    data=form.service_data(),
-                    stage_data={"stage": form.cleaned_data["stage"]},
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc, labels=field_labels(Project, services.EDITABLE_FIELDS))
-            except PermissionDeniedError as exc:
-                raise PermissionDenied(str(exc)) from exc
-            else:
-                messages.success(request, f"项目“{project.name}”已建档")
-                return redirect_after_post(request, reverse("projects:detail", args=[project.pk]))
-    if form.is_bound:
-        mark_invalid(form)
-    return render(request, "projects/create.html", {"form": form}, status=status)
+
+    def perform(f: forms.Form) -> Done:
+        assert isinstance(f, ProjectCreateForm) and district is not None
+        project = services.project_create(
+            by=request.user, district=district, data=f.service_data(), stage_data={"stage": f.cleaned_data["stage"]}
+        )
+        return Done(f"项目“{project.name}”已建档", reverse("projects:detail", args=[project.pk]))
+
+    action = Action(title="新建项目", url=reverse("projects:create"), form=form, perform=perform, model=Project)
+    return run_action(request, action, allowed=allowed, denied="只有招商人员可以新建项目", page="projects/create.html")

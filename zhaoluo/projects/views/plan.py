@@ -8,18 +8,28 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 
 from zhaoluo.core import clock
-from zhaoluo.core.forms import field_labels
 from zhaoluo.core.htmx import AuthedRequest
 
 from .. import permissions, selectors, services
-from ..forms import FundForm, MilestoneCompleteForm, MilestoneEditForm, MilestoneForm, ProgressForm
+from ..forms import (
+    FundForm,
+    MilestoneCompleteForm,
+    MilestoneDeleteForm,
+    MilestoneEditForm,
+    MilestoneForm,
+    ProgressForm,
+)
 from ..models import FundArrival, Milestone, ProgressReport
 from .actions import GET_POST, _data
 from .common import Action, run_action
 
-MILESTONE_LABELS = field_labels(Milestone, ["name", "planned_on", "actual_on", "weight"])
-PROGRESS_LABELS = field_labels(ProgressReport, ["period", "completed_investment", "image_progress", "text"])
-FUND_LABELS = field_labels(FundArrival, ["period", "amount", "origin"])
+
+def _shown_version(request: AuthedRequest, milestone: Milestone) -> int:
+    try:
+        shown = int(request.GET.get("version", ""))
+    except ValueError:
+        return milestone.version
+    return shown if shown >= 1 else milestone.version
 
 
 def _milestone(request: AuthedRequest, pk: int, mid: int) -> Milestone:
@@ -53,8 +63,7 @@ def milestone_create(request: AuthedRequest, pk: int) -> HttpResponse:
         url=reverse("projects:milestone_create", args=[pk]),
         form=form,
         perform=perform,
-        object_type="projects.milestone",
-        labels=MILESTONE_LABELS,
+        model=Milestone,
     )
     return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
 
@@ -78,8 +87,7 @@ def milestone_edit(request: AuthedRequest, pk: int, mid: int) -> HttpResponse:
         url=reverse("projects:milestone_edit", args=[pk, mid]),
         form=form,
         perform=perform,
-        object_type="projects.milestone",
-        labels=MILESTONE_LABELS,
+        model=Milestone,
     )
     return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
 
@@ -104,9 +112,8 @@ def milestone_complete(request: AuthedRequest, pk: int, mid: int) -> HttpRespons
         url=reverse("projects:milestone_complete", args=[pk, mid]),
         form=form,
         perform=perform,
-        object_type="projects.milestone",
+        model=Milestone,
         submit="标记为已完成",
-        labels=MILESTONE_LABELS,
         intro=f"计划完成日期：{milestone.planned_on:%Y-%m-%d}",
     )
     return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
@@ -117,11 +124,14 @@ def milestone_complete(request: AuthedRequest, pk: int, mid: int) -> HttpRespons
 def milestone_delete(request: AuthedRequest, pk: int, mid: int) -> HttpResponse:
     milestone = _milestone(request, pk, mid)
     project = selectors.project_get(user=request.user, pk=pk)
-    form = forms.Form(request.POST if request.method == "POST" else None)
+    data, _ = _data(request)
+    # The link on the project page carries the version shown there, so a node changed
+    # by someone else since is not deleted unseen; opened directly, the form reads it now.
+    form = MilestoneDeleteForm(data, initial={"version": _shown_version(request, milestone)})
     name = milestone.name
 
     def perform(f: forms.Form) -> str:
-        services.milestone_delete(milestone=milestone, by=request.user)
+        services.milestone_delete(milestone=milestone, by=request.user, expected_version=f.cleaned_data["version"])
         return f"节点“{name}”已删除"
 
     action = Action(
@@ -129,7 +139,7 @@ def milestone_delete(request: AuthedRequest, pk: int, mid: int) -> HttpResponse:
         url=reverse("projects:milestone_delete", args=[pk, mid]),
         form=form,
         perform=perform,
-        object_type="projects.milestone",
+        model=Milestone,
         submit="确认删除",
         danger=True,
         intro=f"删除后不可恢复（删除记录保留在项目动态中）。计划完成日期：{milestone.planned_on:%Y-%m-%d}",
@@ -162,8 +172,7 @@ def progress_record(request: AuthedRequest, pk: int) -> HttpResponse:
         url=reverse("projects:progress", args=[pk]),
         form=form,
         perform=perform,
-        object_type="projects.progressreport",
-        labels=PROGRESS_LABELS,
+        model=ProgressReport,
         intro="同一月份再次填报会覆盖该月的数据（照片追加）。",
     )
     return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
@@ -188,8 +197,7 @@ def fund_record(request: AuthedRequest, pk: int) -> HttpResponse:
         url=reverse("projects:funds", args=[pk]),
         form=form,
         perform=perform,
-        object_type="projects.fundarrival",
-        labels=FUND_LABELS,
+        model=FundArrival,
         intro="同一月份、同一来源再次登记即为更正金额。",
     )
     return run_action(request, project, action, allowed=permissions.can_manage(request.user, project))

@@ -161,3 +161,25 @@ def test_the_funnel_counts_only_the_users_scope(world, dataset):
 def test_a_bad_year_falls_back_to_a_sensible_one(world, dataset):
     response = world.client_for(world.investment).get(reverse("stats:funnel"), {"year": "abc"})
     assert response.status_code == 200 and response.context["year"] == 2021
+
+
+def test_the_no_cluster_row_drills_down_to_exactly_the_projects_without_a_cluster(world, dataset):
+    f.ProjectFactory.create(name="G", district=world.district, stage=Stage.SIGNED, signed_on=D(2020, 4, 1))
+    f.ProjectFactory.create(
+        name="H", district=world.district, stage=Stage.STARTED, signed_on=D(2020, 2, 1), started_on=D(2020, 7, 1)
+    )
+    client = world.client_for(world.investment)
+    response = client.get(reverse("stats:funnel"), {"year": 2020})
+    orphans = next(r for r in response.context["clusters"] if r["cluster"] is None)
+    assert (orphans["signed"], orphans["started"]) == (2, 1)
+    html = response.content.decode().replace("&amp;", "&")
+    for key in funnel.STAGE_KEYS:
+        link = orphans["links"][key]
+        assert "no_cluster=true" in link and link in html
+        listed = client.get(link).context["page"]
+        assert listed.paginator.count == orphans[key], link
+        assert all(p.cluster_id is None for p in listed.object_list)
+    # The list itself offers the filter, so the drill-down can be read and changed there.
+    page = client.get(orphans["links"]["signed"])
+    assert sorted(p.name for p in page.context["page"].object_list) == ["G", "H"]
+    assert 'name="no_cluster"' in page.content.decode() and page.context["advanced_open"]

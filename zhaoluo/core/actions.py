@@ -1,0 +1,154 @@
+"""The one way every web form that writes through a service runs.
+
+Show the form; on a valid POST call the service; then
+
+- success → a flash message and a redirect (an HTMX client redirect inside a modal);
+- invalid input (form or service ValidationError) → the form again with Chinese field errors, 422;
+- a stale version (ConflictError) → the form again saying who changed what since the
+  version the user read, with those fields' current values, 409, nothing saved;
+- a service's PermissionDeniedError → 403 (a record outside the user's scope is the
+  selectors' 404, before any of this runs).
+
+Project actions, the project create form and the enterprise edit form all use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from .errors import ConflictError, PermissionDeniedError
+from .forms import apply_service_errors, mark_invalid
+from .htmx import AuthedRequest, redirect_after_post, render_page, wants_fragment
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a successful `perform` may return instead of a bare message: where to go next."""
+
+    message: str
+    url: str
+
+
+Perform = Callable[[forms.Form], "str | Done"]
+
+
+@dataclass
+class Action:
+    """One form that writes: what it is called, its bound form, and the service call it makes."""
+
+    title: str
+    url: str
+    form: forms.Form
+    perform: Perform
+    # The model the form edits: its verbose names label errors and conflicting fields.
+    model: type[models.Model] | None = None
+    submit: str = "保存"
+    danger: bool = False
+    aliases: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    intro: str = ""
+    field_class: str = "col-12"
+
+    def label(self, name: str) -> str:
+        return label_of(self.model, name, self.labels)
+
+
+def label_of(model: type[models.Model] | None, name: str, labels: dict[str, str] | None = None) -> str:
+    """The Chinese name of a field: an explicit label, else the model's verbose_name, else the key."""
+    if labels and name in labels:
+        return labels[name]
+    model_field = _field(model, name)
+    if model_field is not None:
+        return str(getattr(model_field, "verbose_name", name))
+    return name
+
+
+def value_text(model: type[models.Model] | None, name: str, value: Any) -> str:
+    """A stored value as the user knows it: choice labels, 是/否, lists joined, （空） for nothing."""
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    model_field = _field(model, name)
+    choices = getattr(model_field, "flatchoices", None) if model_field is not None else None
+    if choices:
+        return str({str(k): v for k, v in choices}.get(str(value), value))
+    return str(value)
+
+
+def _field(model: type[models.Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def conflict_context(exc: ConflictError, action: Action) -> dict[str, Any]:
+    """The 409 box: the message, and each field changed by others with its current value."""
+    changes = [{"label": action.label(k), "value": value_text(action.model, k, v)} for k, v in exc.changes.items()]
+    return {"message": exc.message, "changes": changes, "current_version": exc.current_version}
+
+
+def run_action(
+    request: AuthedRequest,
+    action: Action,
+    *,
+    allowed: bool,
+    page: str,
+    fragment: str | None = None,
+    success_url: str = "",
+    context: dict[str, Any] | None = None,
+    denied: str = "您的角色不能进行此操作",
+) -> HttpResponse:
+    """Run `action` for a GET or POST; `page` is the full page, `fragment` what an HTMX modal swaps in."""
+    if not allowed:
+        raise PermissionDenied(denied)
+    status = 200
+    conflict = None
+    if request.method == "POST":
+        if action.form.is_valid():
+            try:
+                outcome = action.perform(action.form)
+            except ConflictError as exc:
+                conflict, status = conflict_context(exc, action), 409
+            except ValidationError as exc:
+                labels = {k: action.label(k) for k in _error_keys(exc)}
+                apply_service_errors(action.form, exc, action.aliases, labels)
+                status = 422
+            except PermissionDeniedError as exc:
+                raise PermissionDenied(str(exc)) from exc
+            else:
+                done = outcome if isinstance(outcome, Done) else Done(outcome, success_url)
+                messages.success(request, done.message)
+                return redirect_after_post(request, done.url)
+        else:
+            status = 422
+    if action.form.is_bound:
+        mark_invalid(action.form)
+    full_context = {
+        **(context or {}),
+        "action": action,
+        "form": action.form,
+        "conflict": conflict,
+        "in_modal": fragment is not None and wants_fragment(request),
+    }
+    if fragment is None:
+        return render(request, page, full_context, status=status)
+    return render_page(request, page, fragment, full_context, status=status)
+
+
+def _error_keys(exc: ValidationError) -> list[str]:
+    return list(exc.error_dict) if hasattr(exc, "error_dict") else []
