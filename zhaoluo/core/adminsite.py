@@ -89,9 +89,7 @@ class SysadminModelAdmin(SysadminPermissions, admin.ModelAdmin):
         audit.record(actor=request.user, action=action, obj=obj, before=before, after=after)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit.record(
-            actor=request.user, action=f"admin.{type_name(obj)}.deleted", obj=obj, before=audit.snapshot(obj)
-        )
+        audit.record(actor=request.user, action=f"admin.{type_name(obj)}.deleted", obj=obj, before=audit.snapshot(obj))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:

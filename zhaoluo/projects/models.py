@@ -219,7 +219,6 @@ def latest_dated_stage(project: Project) -> str | None:
     return latest
 
 
-
 def evidence_path(instance: StageTransition, filename: str) -> str:
     return f"evidence/{instance.project_id}/{filename}"
 
