@@ -45,6 +45,8 @@ class World:
     economy: User
     enterprise_user: User
     sysadmin: User
+    secadmin: User
+    auditadmin: User
     outsider: User
     nobody: User
     project: Project
@@ -120,6 +122,8 @@ def world(db: None) -> World:
         economy=_user("kejing", Role.ECONOMY, region=district),
         enterprise_user=_user("qiye", Role.ENTERPRISE, region=district, enterprise=enterprise),
         sysadmin=_user("xitong", Role.SYSADMIN, region=district, is_staff=True, is_superuser=True),
+        secadmin=_user("anquan", Role.SECADMIN, region=district),
+        auditadmin=_user("shenji", Role.AUDITADMIN, region=district),
         outsider=_user("waiqu", Role.INVESTMENT, region=other),
         nobody=_user("wujuese", "", region=district),
         project=project,
