@@ -62,7 +62,7 @@ def type_name(obj: models.Model) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
 
-def record(
+def build(
     *,
     actor: Any,
     action: str,
@@ -72,9 +72,10 @@ def record(
     parent: models.Model | None = None,
     note: str = "",
 ) -> AuditEvent:
+    """An unsaved audit row; `record` saves one, `record_many` saves a batch (ledger imports)."""
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=timezone.now(),
         actor=user,
         actor_name=_actor_name(user),
@@ -91,6 +92,26 @@ def record(
         ip=ctx.ip,
         source=ctx.source,
     )
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
+    parent: models.Model | None = None,
+    note: str = "",
+) -> AuditEvent:
+    event = build(actor=actor, action=action, obj=obj, before=before, after=after, parent=parent, note=note)
+    event.save()
+    return event
+
+
+def record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Save a batch of rows built with `build`, in order, in the caller's transaction."""
+    return AuditEvent.objects.bulk_create(events, batch_size=500)
 
 
 def _actor_name(user: Any) -> str:
