@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "zhaoluo.enterprises",
     "zhaoluo.projects",
     "zhaoluo.stats",
+    "zhaoluo.indicators",
+    "zhaoluo.ledgers",
     "zhaoluo.demo",
 ]
 
@@ -216,3 +218,13 @@ ZHAOLUO_DISTRICT_CODE = env.str("ZHAOLUO_DISTRICT_CODE", default="420607")
 ZHAOLUO_PLATFORM_NAME = "招落通"
 # The platform's "today" (YYYY-MM-DD), for the demo only: see core/clock.py. Unset in production.
 ZHAOLUO_TODAY = env.str("ZHAOLUO_TODAY", default="") or None
+
+# Ledger import (shared/LEDGERS.md). Everything is refused before parsing when it exceeds these.
+ZHAOLUO_LEDGER_MAX_BYTES = env.int("ZHAOLUO_LEDGER_MAX_BYTES", default=20 * 1024 * 1024)
+# Excel's own shared strings keep a 100,000-row ledger near 60 MiB unzipped; inline strings
+# (other tools) reach ~110 MiB, so the ceiling sits above that and the ratio catches bombs.
+ZHAOLUO_LEDGER_MAX_UNZIPPED_BYTES = env.int("ZHAOLUO_LEDGER_MAX_UNZIPPED_BYTES", default=256 * 1024 * 1024)
+ZHAOLUO_LEDGER_MAX_RATIO = env.int("ZHAOLUO_LEDGER_MAX_RATIO", default=100)
+ZHAOLUO_LEDGER_MAX_MEMBERS = env.int("ZHAOLUO_LEDGER_MAX_MEMBERS", default=1000)
+ZHAOLUO_LEDGER_MAX_ERRORS = env.int("ZHAOLUO_LEDGER_MAX_ERRORS", default=5000)
+ZHAOLUO_LEDGER_UPLOAD_DIR = Path(env.str("ZHAOLUO_LEDGER_UPLOAD_DIR", default=str(VAR_DIR / "generated" / "ledgers")))

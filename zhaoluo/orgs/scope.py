@@ -79,3 +79,22 @@ def _compute(user: Any) -> Scope:
         return Scope(ScopeKind.ENTERPRISE, district_id=district_id, enterprise_id=user.enterprise_id)
     # The three admin roles run the system; business records are not theirs to read.
     return NOTHING
+
+
+class ConsoleUser:
+    """Whoever runs `zhaoluo export` at the server's console: they hold the database already,
+    so they read the whole of one district. Never a login; never saved."""
+
+    is_authenticated = True
+    is_active = True
+    pk = None
+    id = None
+    official_id = None
+    unit_id = None
+    unit = None
+    enterprise_id = None
+
+    def __init__(self, district: Any) -> None:
+        self.region = district
+        self.role = Role.PRINCIPAL
+        self._zhaoluo_scope = Scope(ScopeKind.DISTRICT, district_id=district.pk)

@@ -65,6 +65,13 @@ def unit_in_district(unit: Unit | None, district_id: int) -> bool:
 
 def validate_project(project: Project) -> None:
     project.full_clean(validate_unique=True)
+    errors = project_rule_errors(project)
+    if errors:
+        raise ValidationError(errors)
+
+
+def project_rule_errors(project: Project) -> dict[str, str]:
+    """The rules beyond the fields themselves: who may lead, where, and the investor from 签约 on."""
     errors: dict[str, str] = {}
     if project.leader is not None and not project.leader.is_leader:
         errors["leader"] = "包保领导须为“四大家”（区委、区人大、区政府、区政协）领导"
@@ -77,8 +84,7 @@ def validate_project(project: Project) -> None:
         errors["investor"] = "签约及以后阶段的项目必须填写投资方"
     if project.township is not None and project.township.parent_id != project.district_id:
         errors["township"] = "所属镇街不在本区"
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def assign(obj: Any, data: Mapping[str, Any], allowed: Sequence[str]) -> None:

@@ -45,32 +45,42 @@ def project_create(
 
 
 def _record_history(project: Project, by: User | None) -> None:
+    StageTransition.objects.bulk_create(history_transitions(project, by))
+
+
+def history_transitions(project: Project, by: User | None) -> list[StageTransition]:
     """A project entered with its history gets it as dated transitions, each from the
     stage before it, so its timeline reads the same as one driven step by step."""
+    rows: list[StageTransition] = []
     reached = str(Stage.NEGOTIATING)
     for stage in STAGE_ORDER:
         field = STAGE_DATE_FIELD.get(stage)
         if field and getattr(project, field):
-            StageTransition.objects.create(
-                project=project,
-                kind=TransitionKind.IMPORT,
-                from_stage=reached,
-                to_stage=stage,
-                on=getattr(project, field),
-                by=by,
-                note="建档时登记",
+            rows.append(
+                StageTransition(
+                    project=project,
+                    kind=TransitionKind.IMPORT,
+                    from_stage=reached,
+                    to_stage=stage,
+                    on=getattr(project, field),
+                    by=by,
+                    note="建档时登记",
+                )
             )
             reached = stage
     if project.stage == Stage.TERMINATED and project.terminated_on:
-        StageTransition.objects.create(
-            project=project,
-            kind=TransitionKind.TERMINATE,
-            from_stage=reached,
-            to_stage=Stage.TERMINATED,
-            on=project.terminated_on,
-            by=by,
-            note=project.termination_reason,
+        rows.append(
+            StageTransition(
+                project=project,
+                kind=TransitionKind.TERMINATE,
+                from_stage=reached,
+                to_stage=Stage.TERMINATED,
+                on=project.terminated_on,
+                by=by,
+                note=project.termination_reason,
+            )
         )
+    return rows
 
 
 @transaction.atomic
