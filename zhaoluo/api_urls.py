@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 import zhaoluo.core.api_schema  # noqa: F401 - registers the enum naming extension
 from zhaoluo.core.api_views import DocsView, SchemaView, TokenObtainView
 from zhaoluo.enterprises.api import EnterpriseViewSet
+from zhaoluo.ledgers.api import LedgerExportView, LedgerImportView
 from zhaoluo.orgs.api import MeView, OfficialsView, TownshipsView, UnitsView
 from zhaoluo.projects.api import FundViewSet, MilestoneViewSet, ProjectViewSet
 
@@ -24,6 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("orgs/officials/", OfficialsView.as_view(), name="api-officials"),
     path("orgs/units/", UnitsView.as_view(), name="api-units"),
     path("orgs/townships/", TownshipsView.as_view(), name="api-townships"),
+    path("ledgers/<slug:kind>/", LedgerImportView.as_view(), name="api-ledger-import"),
+    path("ledgers/<slug:kind>/export", LedgerExportView.as_view(), name="api-ledger-export"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(), name="api-docs"),
     path("", include(router.urls)),

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from zhaoluo.core import parsing as p
 from zhaoluo.core.validators import validate_industry_code, validate_phone
-from zhaoluo.ledgers.spec import Cell, Column, Kind, Values, register
+from zhaoluo.ledgers.spec import Cell, Column, Kind, Values, as_request, register
 
 from . import selectors
 from .choices import Listing
@@ -100,7 +100,7 @@ def rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Cell]]:
 
 
 def queryset(user: Any, params: Any) -> QuerySet[Enterprise]:
-    return EnterpriseFilterSet(params, queryset=selectors.enterprise_list(user=user)).qs
+    return EnterpriseFilterSet(params, queryset=selectors.enterprise_list(user=user), request=as_request(user)).qs
 
 
 ENTERPRISES = register(

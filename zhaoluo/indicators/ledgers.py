@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from zhaoluo.core import parsing as p
-from zhaoluo.ledgers.spec import Cell, Column, Kind, Values, register
+from zhaoluo.ledgers.spec import Cell, Column, Kind, Values, as_request, register
 from zhaoluo.orgs.choices import Role
 
 from . import selectors
@@ -70,7 +70,7 @@ def rows(queryset: QuerySet[IndicatorValue]) -> Iterator[list[Cell]]:
 
 
 def queryset(user: Any, params: Any) -> QuerySet[IndicatorValue]:
-    return IndicatorValueFilterSet(params, queryset=selectors.value_list(user=user)).qs
+    return IndicatorValueFilterSet(params, queryset=selectors.value_list(user=user), request=as_request(user)).qs
 
 
 INDICATORS = register(

@@ -63,6 +63,7 @@ class ImportResult:
     errors_not_listed: int = 0
     file_error: str = ""  # the whole file was refused before reading rows
     run_id: int | None = None
+    header_row: int = 0
 
     @property
     def ok(self) -> bool:
@@ -223,6 +224,7 @@ def _read_header(rows: Iterator[tuple[int, list[Any]]], kind: Kind, ctx: ImportC
 
 
 def _map_header(number: int, cells: list[Any], kind: Kind, ctx: ImportContext) -> Header:
+    ctx.result.header_row = number
     names = kind.header_names()
     found: dict[str, int] = {}
     columns: list[tuple[int, Column]] = []

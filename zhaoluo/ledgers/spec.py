@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from zhaoluo.core.parsing import normalise
@@ -86,6 +87,12 @@ class Kind:
             for name in (column.header, column.key, column.title, f"{column.header}({column.unit})"):
                 names[header_key(name)] = column
         return names
+
+
+def as_request(user: Any) -> Any:
+    """FilterSets build their choices from `request.user` (a township picker lists the user's
+    townships); exports outside a request hand them this instead."""
+    return SimpleNamespace(user=user)
 
 
 def header_key(name: str) -> str:

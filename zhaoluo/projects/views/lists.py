@@ -9,17 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from zhaoluo.core import clock
 from zhaoluo.core.actions import Action, Done, run_action
 from zhaoluo.core.forms import friendly_empty_labels, style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
+from zhaoluo.ledgers import views as ledger_views
 from zhaoluo.orgs import selectors as org_selectors
 
-from .. import exports, permissions, selectors, services
+from .. import permissions, selectors, services
 from ..filters import ProjectFilterSet
 from ..forms import ProjectCreateForm
 from ..models import Project
@@ -97,15 +97,9 @@ def project_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def project_export(request: AuthedRequest) -> HttpResponse:
-    filterset = filterset_for(request)
-    queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    content = exports.write_xlsx(exports.export_queryset(queryset))
-    filename = f"项目台账-{clock.today():%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store"
-    return response
+def project_export(request: AuthedRequest) -> HttpResponseBase:
+    """The list's filters, exported by the ledger engine in the 项目台账 columns (audited)."""
+    return ledger_views.ledger_export(request, kind_name="projects")
 
 
 @login_required

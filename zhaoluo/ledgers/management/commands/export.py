@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
 
 from zhaoluo.ledgers.services import ledger_export
+from zhaoluo.ledgers.spec import as_request
+from zhaoluo.orgs.scope import ConsoleUser
 
 from ._common import district_for, kind_named, kind_names
 
@@ -28,14 +30,14 @@ class Command(BaseCommand):
         out = Path(options["file"])
         if out.suffix.lower() != ".xlsx":
             raise CommandError("输出文件须为 .xlsx")
-        params = _filters(kind, options["filters"])
         district = district_for(options.get("district"))
+        params = _filters(kind, options["filters"], ConsoleUser(district))
         out.parent.mkdir(parents=True, exist_ok=True)
         count = ledger_export(kind=kind, by=None, district=district, params=params, out=out)
         self.stdout.write(f"已导出 {count} 行到 {out}")
 
 
-def _filters(kind: Any, pairs: list[str]) -> QueryDict:
+def _filters(kind: Any, pairs: list[str], reader: Any) -> QueryDict:
     params = QueryDict(mutable=True)
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -47,7 +49,7 @@ def _filters(kind: Any, pairs: list[str]) -> QueryDict:
         unknown = sorted(set(params) - known)
         if unknown:
             raise CommandError(f"未知的筛选条件：{', '.join(unknown)}；可用：{', '.join(sorted(known))}")
-        form = kind.filterset(params).form
+        form = kind.filterset(params, request=as_request(reader)).form
         if not form.is_valid():
             problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
             raise CommandError(f"筛选条件无效：{problems}")
