@@ -104,6 +104,16 @@ def _number(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def _usable(rule: LightRule) -> bool:
+    """Whether the rule's parameters are valid, checked once per loaded rule (a batch of
+    thousands of projects shares the same few rule objects)."""
+    checked = getattr(rule, "_zl_params_ok", None)
+    if checked is None or checked[0] != rule.params:
+        checked = (rule.params, not validate_params(rule.kind, rule.params))
+        rule._zl_params_ok = checked  # type: ignore[attr-defined]
+    return bool(checked[1])
+
+
 def evaluate(project: Project, rules: Iterable[LightRule], today: dt.date) -> Verdict:
     """The light of one project. Needs task_force, milestones and progress_reports prefetched."""
     if project.stage in CLOSED_STAGES:
@@ -112,7 +122,7 @@ def evaluate(project: Project, rules: Iterable[LightRule], today: dt.date) -> Ve
     for rule in rules:
         if not rule.enabled or (rule.only_key and not project.is_key):
             continue
-        if rule.kind not in _EVALUATORS or validate_params(rule.kind, rule.params):
+        if rule.kind not in _EVALUATORS or not _usable(rule):
             # A rule saved around the admin's validation (a raw SQL edit, an old row) must
             # not stop every project write: it is skipped, loudly.
             logger.error("亮灯规则 %s 的参数无效，已跳过：%r", rule.code, rule.params)

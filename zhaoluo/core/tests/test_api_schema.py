@@ -89,7 +89,7 @@ def test_every_api_operation_refuses_anonymous_callers_with_401(schema, world):
     for path, operations in schema["paths"].items():
         if path == "/api/auth/token/":
             continue
-        concrete = path.replace("{id}", str(world.project.pk))
+        concrete = path.replace("{id}", str(world.project.pk)).replace("{kind}", "projects")
         for method in operations:
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from zhaoluo.core import audit, clock
+from zhaoluo.core import audit, bulk, clock
 from zhaoluo.core import calendar as workdays
 from zhaoluo.core.dates import month_start
 from zhaoluo.core.models import AuditEvent
@@ -28,7 +29,7 @@ from ..choices import STAGE_DATE_FIELD, Stage, TransitionKind
 from ..models import FundArrival, LightRule, Project, StageTransition, TaskForceMember, stage_date_errors
 from .common import project_rule_errors
 from .light_refresh import with_light_inputs
-from .projects import history_transitions
+from .projects import history_steps
 
 if TYPE_CHECKING:
     from zhaoluo.ledgers.engine import ImportContext
@@ -47,6 +48,7 @@ STAGE_COLUMNS = [
     "termination_reason",
     "stage",
 ]
+_PROJECT_FIELDS = [f for f in Project._meta.concrete_fields if not getattr(f, "generated", False)]
 _MAX_LENGTH = {
     f.name: f.max_length for f in Project._meta.concrete_fields if getattr(f, "max_length", None) and f.choices is None
 }
@@ -80,7 +82,7 @@ def projects_write(rows: Sequence[Row], ctx: ImportContext) -> None:
         return  # the engine rolls back; writing more would only cost time
     _insert(created, ctx)
     _apply_updates(changed, ctx)
-    _refresh_lights([p.pk for p, _ in created] + [p.pk for p, *_ in changed], ctx)
+    _refresh_lights([p.pk for p, *_ in changed], ctx)
 
 
 def _existing_projects(rows: Sequence[Row]) -> dict[tuple[str, str], Project]:
@@ -174,22 +176,51 @@ def _valid(project: Project, row: Row, ctx: ImportContext, members: list[Officia
 
 
 def _insert(created: list[tuple[Project, list[Official]]], ctx: ImportContext) -> None:
+    """New projects with their history, 专班, light and audit rows, in a few executemany calls."""
     if not created:
         return
-    projects = Project.objects.bulk_create([p for p, _ in created], batch_size=500)
-    transitions: list[StageTransition] = []
-    members: list[TaskForceMember] = []
-    events: list[AuditEvent] = []
-    for project, officials in zip(projects, (m for _, m in created), strict=True):
-        transitions += history_transitions(project, ctx.by)
-        members += [TaskForceMember(project=project, official=o, is_lead=i == 0) for i, o in enumerate(officials)]
-        after = audit.snapshot(project)
-        after["task_force"] = [o.name for o in officials]
-        events.append(audit.build(actor=ctx.by, action="project.created", obj=project, after=after, parent=project))
-    StageTransition.objects.bulk_create(transitions, batch_size=1000)
-    TaskForceMember.objects.bulk_create(members, batch_size=1000)
-    audit.record_many(events)
-    ctx.result.created += len(projects)
+    rules = list(LightRule.objects.filter(enabled=True))
+    today = clock.today()
+    now = timezone.now()
+    ids = bulk.reserve_ids(Project, len(created))
+    project_rows: list[dict[str, Any]] = []
+    transitions: list[dict[str, Any]] = []
+    members: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    by_id = ctx.by.pk if ctx.by is not None and ctx.by.is_authenticated else None
+    with workdays.preloaded():
+        for (project, officials), pk in zip(created, ids, strict=True):
+            project.pk = pk
+            team = [SimpleNamespace(official_id=o.pk, is_lead=i == 0) for i, o in enumerate(officials)]
+            # What the light rules read, as a prefetch would leave it: a new project has this
+            # 专班 and no plan or progress yet.
+            project._prefetched_objects_cache = {  # type: ignore[attr-defined]
+                "task_force": team,
+                "milestones": [],
+                "progress_reports": [],
+            }
+            verdict = lights.evaluate(project, rules, today)
+            project.light, project.light_at = verdict.light, now
+            project.light_reasons = [r.as_dict() for r in verdict.reasons]
+            project_rows.append({f.attname: getattr(project, f.attname) for f in _PROJECT_FIELDS})
+            transitions += [
+                {"project_id": pk, "kind": kind, "from_stage": src, "to_stage": dst, "on": on, "by_id": by_id,
+                 "note": note, "evidence": ""}
+                for kind, src, dst, on, note in history_steps(project)
+            ]  # fmt: skip
+            members += [
+                {"project_id": pk, "official_id": m.official_id, "is_lead": m.is_lead, "duty": ""} for m in team
+            ]
+            after = audit.snapshot(project)
+            after["task_force"] = [o.name for o in officials]
+            events.append(
+                audit.build_row(actor=ctx.by, action="project.created", obj=project, after=after, parent=project)
+            )
+    bulk.insert(Project, project_rows)
+    bulk.insert(StageTransition, bulk.with_ids(StageTransition, transitions))
+    bulk.insert(TaskForceMember, bulk.with_ids(TaskForceMember, members))
+    audit.record_rows(events)
+    ctx.result.created += len(created)
 
 
 def _update(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,38 +50,28 @@ def _record_history(project: Project, by: User | None) -> None:
 
 
 def history_transitions(project: Project, by: User | None) -> list[StageTransition]:
+    return [
+        StageTransition(project=project, kind=kind, from_stage=src, to_stage=dst, on=on, by=by, note=note)
+        for kind, src, dst, on, note in history_steps(project)
+    ]
+
+
+def history_steps(project: Project) -> list[tuple[str, str, str, dt.date, str]]:
     """A project entered with its history gets it as dated transitions, each from the
-    stage before it, so its timeline reads the same as one driven step by step."""
-    rows: list[StageTransition] = []
+    stage before it, so its timeline reads the same as one driven step by step.
+    (kind, from, to, on, note) each; the ledger import writes them in bulk."""
+    steps: list[tuple[str, str, str, dt.date, str]] = []
     reached = str(Stage.NEGOTIATING)
     for stage in STAGE_ORDER:
         field = STAGE_DATE_FIELD.get(stage)
         if field and getattr(project, field):
-            rows.append(
-                StageTransition(
-                    project=project,
-                    kind=TransitionKind.IMPORT,
-                    from_stage=reached,
-                    to_stage=stage,
-                    on=getattr(project, field),
-                    by=by,
-                    note="建档时登记",
-                )
-            )
+            steps.append((TransitionKind.IMPORT, reached, stage, getattr(project, field), "建档时登记"))
             reached = stage
     if project.stage == Stage.TERMINATED and project.terminated_on:
-        rows.append(
-            StageTransition(
-                project=project,
-                kind=TransitionKind.TERMINATE,
-                from_stage=reached,
-                to_stage=Stage.TERMINATED,
-                on=project.terminated_on,
-                by=by,
-                note=project.termination_reason,
-            )
+        steps.append(
+            (TransitionKind.TERMINATE, reached, Stage.TERMINATED, project.terminated_on, project.termination_reason)
         )
-    return rows
+    return steps
 
 
 @transaction.atomic
