@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("projects/", include("zhaoluo.projects.urls")),
     path("enterprises/", include("zhaoluo.enterprises.urls")),
     path("stats/", include("zhaoluo.stats.urls")),
+    path("notifications/", include("zhaoluo.notify.urls")),
     path("api/", include("zhaoluo.api_urls")),
 ]
 

@@ -22,7 +22,7 @@ import smtplib
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
@@ -76,7 +76,8 @@ def mask_url(url: str) -> str:
     if not url:
         return ""
     parts = urlsplit(url)
-    query = urlencode([(k, mask_secret(v) or "****") for k, v in parse_qsl(parts.query, keep_blank_values=True)])
+    # Joined by hand: urlencode would turn the mask's * into %2A, which reads as noise.
+    query = "&".join(f"{k}={mask_secret(v) or '****'}" for k, v in parse_qsl(parts.query, keep_blank_values=True))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
@@ -111,7 +112,8 @@ def _fit(build: Any, body: str, limit: int) -> str:
     full: str = build(body)
     if len(full.encode()) <= limit:
         return full
-    room = limit - len(build("").encode()) - len("…".encode())
+    # Measured with a non-empty body: an empty one would also drop its line break from the count.
+    room = limit - len(build("…").encode())
     cut = body.encode()[: max(room, 0)].decode(errors="ignore")
     return str(build(cut + "…"))
 
