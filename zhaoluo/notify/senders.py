@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import smtplib
 import time
 from dataclasses import dataclass
@@ -29,6 +30,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from .choices import MessageFormat
+
+# httpx logs every request's full URL at INFO, and a webhook URL carries the robot's key (and DingTalk's
+# signature): with ZHAOLUO_LOG_LEVEL=INFO the keys would end up in the logs.
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 WECOM_TEXT_LIMIT = 2048
 WECOM_MARKDOWN_LIMIT = 4096

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 CHANNEL_FIELDS = ["kind", "name", "enabled", "webhook_url", "secret", "events", "message_format"]
 AUDIENCE_LIMIT = 500
+# A run stops claiming after this long (what is left stays due for the next run): well inside the
+# django-q2 task timeout, and a tick is never held for long by a robot that answers slowly but in time.
+RUN_BUDGET_SECONDS = 120.0
 
 
 # ---------------------------------------------------------------- notify
@@ -155,7 +159,9 @@ def enqueue_delivery(ids: list[int]) -> None:
     try:
         from django_q.tasks import async_task
 
-        async_task("zhaoluo.notify.services.deliver_due", ids=ids, task_name=f"notify-{ids[0]}")
+        # save=False: django-q2 keeps only the last Q_CLUSTER["save_limit"] successes, and a busy day of
+        # notifications must not push the tick's history out (failures are still kept).
+        async_task("zhaoluo.notify.services.deliver_due", ids=ids, task_name=f"notify-{ids[0]}", save=False)
     except Exception:  # the commit has happened: the tick is the fallback, and this is never the user's error
         logger.warning("could not enqueue notification delivery %s; the next tick will send it", ids, exc_info=True)
 
@@ -199,8 +205,9 @@ def deliver_due(*, ids: Iterable[int] | None = None, limit: int | None = None) -
     if ids is not None:
         due = due.filter(pk__in=list(ids))
     broken: set[int] = set()
+    stop_at = time.monotonic() + RUN_BUDGET_SECONDS
     for delivery in due[: limit or int(settings.ZHAOLUO_NOTIFY_BATCH)]:
-        if delivery.channel_id in broken:
+        if delivery.channel_id in broken or time.monotonic() > stop_at:
             counts["deferred"] += 1
             continue
         if not _claim(delivery):

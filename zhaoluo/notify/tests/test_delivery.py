@@ -408,3 +408,34 @@ def test_a_sender_that_died_after_claiming_is_retried_when_its_lease_runs_out(wo
         clock.shift(dt.timedelta(seconds=61))
         assert services.deliver_due()["sent"] == 1
     assert Delivery.objects.get().attempts == 2 and len(robot.calls) == 1
+
+
+@pytest.mark.django_db
+def test_a_run_past_its_time_budget_leaves_the_rest_due_for_the_next_run(world, robot, monkeypatch):
+    _robot(world, ChannelKind.WECOM, robot.url("/wecom?key=k"))
+    _assign(world)
+    monkeypatch.setattr(services, "RUN_BUDGET_SECONDS", -1.0)
+
+    assert services.deliver_due()["deferred"] == 1
+    assert robot.calls == [] and Delivery.objects.get().attempts == 0
+
+    monkeypatch.setattr(services, "RUN_BUDGET_SECONDS", 120.0)
+    assert services.deliver_due()["sent"] == 1
+
+
+@pytest.mark.django_db
+def test_no_log_record_carries_the_webhook_key_or_the_signing_secret(world, robot, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    robot.answer("/robot", "errcode")
+    token = "tok-very-secret-123456"
+    _robot(world, ChannelKind.DINGTALK, robot.url(f"/robot/send?access_token={token}"), secret=SECRET)
+    _assign(world)
+
+    services.deliver_due()
+
+    assert caplog.records, "the failure is logged"
+    for record in caplog.records:
+        text = record.getMessage()
+        assert token not in text and SECRET not in text and "sign=" not in text
