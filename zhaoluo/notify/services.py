@@ -106,11 +106,19 @@ def notify(
         return created
     deliveries = _outbox(created, event=event, subject=subject, body=body, link=link)
     names = "、".join(n.recipient.display_name for n in created)
+    # No audit parent: a timeline (the project's) would show a bare "notification.sent" line. The object is
+    # named in `after`, and the app that owns the timeline can describe these rows when it wants them.
     audit.record(
         actor=actor,
         action="notification.sent",
         obj=created[0],
-        parent=obj,
+        after={
+            "event": event,
+            "recipients": [n.recipient_id for n in created],
+            "object_type": object_type,
+            "object_id": object_id,
+            "deliveries": len(deliveries),
+        },
         note=_cut(f"{Event(event).label}通知 {len(created)} 人：{names}；外部渠道 {len(deliveries)} 条", 1000),
     )
     if deliveries:

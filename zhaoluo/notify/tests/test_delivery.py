@@ -439,3 +439,22 @@ def test_no_log_record_carries_the_webhook_key_or_the_signing_secret(world, robo
     for record in caplog.records:
         text = record.getMessage()
         assert token not in text and SECRET not in text and "sign=" not in text
+
+
+@pytest.mark.django_db
+def test_notify_writes_one_audit_row_naming_the_event_the_people_and_the_object(world, robot):
+    _robot(world, ChannelKind.WECOM, robot.url("/wecom?key=k"))
+    created = _assign(world, actor=world.investment)
+
+    event = AuditEvent.objects.get(action="notification.sent")
+    assert event.actor == world.investment and event.object_id == str(created[0].pk)
+    assert event.after == {
+        "event": "assigned",
+        "recipients": [world.unit.pk, world.task_force.pk],
+        "object_type": "projects.project",
+        "object_id": str(world.project.pk),
+        "deliveries": 1,
+    }
+    assert event.note == "交办通知 2 人：赵牵头、李专；外部渠道 1 条"
+    # Kept off the project's timeline.
+    assert event.parent_type == ""
