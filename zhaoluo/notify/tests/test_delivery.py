@@ -220,6 +220,9 @@ def test_the_business_write_commits_and_is_queued_even_when_every_channel_then_f
     assert Enterprise.objects.get().employees == 880
     assert Notification.objects.count() == 2
     assert OrmQ.objects.count() == queued + 1
+    task = OrmQ.objects.order_by("-id").first().task
+    assert task["func"] == "zhaoluo.notify.services.deliver_due"
+    assert task["kwargs"] == {"ids": [Delivery.objects.get().pk]} and task["save"] is False
     # The cluster (here: called directly) fails to reach the robot; nothing is undone.
     assert services.deliver_due(ids=[Delivery.objects.get().pk])["failed"] == 1
     assert Enterprise.objects.get().employees == 880 and Notification.objects.count() == 2
@@ -458,3 +461,18 @@ def test_notify_writes_one_audit_row_naming_the_event_the_people_and_the_object(
     assert event.note == "交办通知 2 人：赵牵头、李专；外部渠道 1 条"
     # Kept off the project's timeline.
     assert event.parent_type == ""
+
+
+@pytest.mark.django_db
+def test_an_unreachable_mail_server_is_a_failure_retried_later(world, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", int(_closed_port_url("").rsplit(":", 1)[1])
+    world.unit.email = "qiantou@xiangzhou.gov.cn"
+    world.unit.save()
+    services.channel_create(by=world.sysadmin, data={"kind": ChannelKind.EMAIL, "name": "电子邮件"})
+    _assign(world)
+
+    assert services.deliver_due()["failed"] == 1
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED and "邮件发送失败：ConnectionRefusedError" in delivery.last_error
