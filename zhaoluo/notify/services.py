@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhaoluo.core import audit
-from zhaoluo.core.errors import PermissionDeniedError
+from zhaoluo.core.errors import ConflictError, PermissionDeniedError
 from zhaoluo.core.locking import claim_version
 from zhaoluo.orgs.choices import Role
 from zhaoluo.orgs.models import User
@@ -31,6 +31,7 @@ from zhaoluo.orgs.models import User
 from . import senders
 from .choices import OPEN_STATUSES, ChannelKind, DeliveryStatus, Event
 from .models import Channel, Delivery, Notification
+from .senders import mask_secret, mask_url
 
 logger = logging.getLogger(__name__)
 
@@ -347,8 +348,8 @@ def _require_admin(by: User | None) -> None:
 def channel_snapshot(channel: Channel) -> audit.Snapshot:
     """The audit view of a channel: the webhook's token and the signing secret masked."""
     data = audit.snapshot(channel)
-    data["webhook_url"] = senders.mask_url(channel.webhook_url)
-    data["secret"] = senders.mask_secret(channel.secret)
+    data["webhook_url"] = mask_url(channel.webhook_url)
+    data["secret"] = mask_secret(channel.secret)
     return data
 
 
@@ -397,7 +398,15 @@ def channel_update(*, channel: Channel, by: User, data: Mapping[str, Any], expec
     """Change a channel. A `secret` left out keeps the stored one (the form never shows it back)."""
     _require_admin(by)
     before = channel_snapshot(channel)
-    claim_version(channel, expected_version, dict(data))
+    try:
+        claim_version(channel, expected_version, dict(data))
+    except ConflictError as exc:
+        # The 409 answer shows the current value of each field someone else changed: masked here too.
+        current = Channel.objects.get(pk=channel.pk)
+        for key, masked in (("secret", mask_secret(current.secret)), ("webhook_url", mask_url(current.webhook_url))):
+            if key in exc.changes:
+                exc.changes[key] = masked
+        raise
     if "kind" in data and data["kind"] != channel.kind:
         raise ValidationError({"kind": "渠道类型创建后不能修改，请新建一个渠道"})
     _assign(channel, data)

@@ -175,3 +175,27 @@ def test_a_given_up_delivery_on_the_page_shows_no_secret(world, robot):
     services.deliver_due()
     page = world.client_for(world.sysadmin).get(reverse("notify:channels")).content.decode()
     assert "HTTP 500" in page and TOKEN not in page and SECRET not in page
+
+
+@pytest.mark.django_db
+def test_the_409_answer_to_a_stale_edit_shows_the_new_secret_only_masked(world, robot):
+    channel = _dingtalk(world, robot)
+    stale = channel.version
+    new_secret = "SECffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff1234"
+    new_token = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa9999"
+    services.channel_update(
+        channel=channel,
+        by=world.sysadmin,
+        data={"secret": new_secret, "webhook_url": robot.url(f"/robot/send?access_token={new_token}")},
+        expected_version=stale,
+    )
+
+    response = world.client_for(world.sysadmin).post(
+        reverse("notify:channel_edit", args=[channel.pk]),
+        {"name": "改名", "events": [Event.MEETING], "message_format": "text", "version": stale},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert new_secret not in page and new_token not in page and SECRET not in page
+    assert "SEC****1234" in page
