@@ -9,6 +9,7 @@ import zhaoluo.core.api_schema  # noqa: F401 - registers the enum naming extensi
 from zhaoluo.core.api_views import DocsView, SchemaView, TokenObtainView
 from zhaoluo.enterprises.api import EnterpriseViewSet
 from zhaoluo.ledgers.api import LedgerExportView, LedgerImportView
+from zhaoluo.notify.api import NotificationViewSet
 from zhaoluo.orgs.api import MeView, OfficialsView, TownshipsView, UnitsView
 from zhaoluo.projects.api import FundViewSet, MilestoneViewSet, ProjectViewSet
 
@@ -18,6 +19,7 @@ router.register("projects", ProjectViewSet, basename="api-project")
 router.register("milestones", MilestoneViewSet, basename="api-milestone")
 router.register("funds", FundViewSet, basename="api-fund")
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
+router.register("notifications", NotificationViewSet, basename="api-notification")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),

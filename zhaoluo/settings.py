@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zhaoluo.indicators",
     "zhaoluo.ledgers",
     "zhaoluo.demo",
+    "zhaoluo.notify",
 ]
 
 MIDDLEWARE = [
@@ -228,3 +229,18 @@ ZHAOLUO_LEDGER_MAX_RATIO = env.int("ZHAOLUO_LEDGER_MAX_RATIO", default=100)
 ZHAOLUO_LEDGER_MAX_MEMBERS = env.int("ZHAOLUO_LEDGER_MAX_MEMBERS", default=1000)
 ZHAOLUO_LEDGER_MAX_ERRORS = env.int("ZHAOLUO_LEDGER_MAX_ERRORS", default=5000)
 ZHAOLUO_LEDGER_UPLOAD_DIR = Path(env.str("ZHAOLUO_LEDGER_UPLOAD_DIR", default=str(VAR_DIR / "generated" / "ledgers")))
+# Notifications (zhaoluo/notify, docs/notifications.md). Outside channels are configured on the
+# 通知渠道 page; these are the delivery mechanics.
+ZHAOLUO_NOTIFY_TIMEOUT = env.float("ZHAOLUO_NOTIFY_TIMEOUT", default=5.0)  # seconds per webhook / SMTP call
+ZHAOLUO_NOTIFY_MAX_ATTEMPTS = env.int("ZHAOLUO_NOTIFY_MAX_ATTEMPTS", default=6)
+ZHAOLUO_NOTIFY_BACKOFF_MINUTES = env.float("ZHAOLUO_NOTIFY_BACKOFF_MINUTES", default=1.0)  # 1, 2, 4, 8, 16 …
+ZHAOLUO_NOTIFY_BATCH = env.int("ZHAOLUO_NOTIFY_BATCH", default=200)  # deliveries per run at most
+# Hand new deliveries to the django-q2 cluster right after commit; off for cron-only deployments.
+ZHAOLUO_NOTIFY_QUEUE = env.bool("ZHAOLUO_NOTIFY_QUEUE", default=True)
+# The platform's address as users reach it, for links in e-mail and robot messages (e.g. https://zl.example.gov.cn).
+ZHAOLUO_SITE_URL = env.str("ZHAOLUO_SITE_URL", default="")
+# E-mail: ZHAOLUO_EMAIL_URL such as smtp+tls://user:password@mail.example.gov.cn:587 (django-environ syntax).
+vars().update(env.email_url("ZHAOLUO_EMAIL_URL", default="smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env.str("ZHAOLUO_EMAIL_FROM", default="招落通 <noreply@localhost>")
+# Django's SMTP backend waits forever by default; a hung mail server must not hang the sender.
+EMAIL_TIMEOUT = env.int("ZHAOLUO_EMAIL_TIMEOUT", default=10)

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("enterprises/", include("zhaoluo.enterprises.urls")),
     path("stats/", include("zhaoluo.stats.urls")),
     path("ledgers/", include("zhaoluo.ledgers.urls")),
+    path("notifications/", include("zhaoluo.notify.urls")),
     path("api/", include("zhaoluo.api_urls")),
 ]
 

@@ -11,7 +11,11 @@ from . import context
 
 
 def run_tick(today: dt.date | None = None) -> dict[str, int]:
+    from zhaoluo.notify.services import deliver_due
     from zhaoluo.projects.services import lights_refresh_all
 
     with context.using(context.RequestContext(source="tick")):
-        return lights_refresh_all(today=today)
+        result = lights_refresh_all(today=today)
+        # Last: sends wait on the network, and whatever the steps before queued goes out in this run.
+        result.update({f"notify_{key}": value for key, value in deliver_due().items()})
+        return result

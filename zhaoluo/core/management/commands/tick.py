@@ -21,3 +21,5 @@ class Command(BaseCommand):
         checked, changed = result["checked"], result["changed"]
         self.stdout.write(f"亮灯：检查 {checked} 个项目，变化 {changed} 个")
         self.stdout.write(f"lights: {checked} checked, {changed} changed")
+        sent, failed = result.get("notify_sent", 0), result.get("notify_failed", 0) + result.get("notify_gave_up", 0)
+        self.stdout.write(f"通知：发送 {sent} 条，失败 {failed} 条 / notifications: {sent} sent, {failed} failed")
