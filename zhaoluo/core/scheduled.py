@@ -13,5 +13,7 @@ from . import context
 def run_tick(today: dt.date | None = None) -> dict[str, int]:
     from zhaoluo.projects.services import lights_refresh_all
 
+    from .cleanup import purge_files
+
     with context.using(context.RequestContext(source="tick")):
-        return lights_refresh_all(today=today)
+        return {**lights_refresh_all(today=today), **purge_files()}
