@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("enterprises/", include("zhaoluo.enterprises.urls")),
     path("stats/", include("zhaoluo.stats.urls")),
     path("api/", include("zhaoluo.api_urls")),
+    path("privacy/", include("zhaoluo.core.privacy_views")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - production serves media from nginx behind a login check

@@ -158,3 +158,41 @@ def test_a_user_is_anonymised_by_the_security_admin_and_can_no_longer_log_in(wor
     assert event.actor == world.secadmin
     assert "欧阳" not in repr([event.before, event.after, event.note, event.object_repr])
     assert "ouyang" not in repr([event.before, event.after, event.note, event.object_repr])
+
+
+@pytest.mark.django_db
+def test_the_security_admin_anonymises_a_contact_from_the_page_and_others_cannot(world):
+    enterprise = world.project.enterprise
+    enterprise.contact, enterprise.phone = "张三明", "13811115678"
+    enterprise.save()
+    url = "/privacy/anonymise/"
+    data = {"kind": "enterprise", "identifier": enterprise.uscc.lower(), "reason": "申请单 9"}
+    for user in (world.sysadmin, world.economy, world.auditadmin):
+        assert world.client_for(user).post(url, data).status_code == 403
+    client = world.client_for(world.secadmin)
+    assert "个人信息删除" in client.get(url).content.decode()
+    response = client.post(url, data)
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert (enterprise.contact, enterprise.phone) == ("", "")
+    event = AuditEvent.objects.get(action=privacy.ANONYMISED)
+    assert event.actor == world.secadmin and event.source == "web"
+
+
+@pytest.mark.django_db
+def test_the_anonymise_page_only_reaches_records_of_the_admins_district(world):
+    client = world.client_for(world.secadmin)
+    response = client.post(
+        "/privacy/anonymise/", {"kind": "user", "identifier": world.outsider.username, "reason": "申请"}
+    )
+    assert response.status_code == 422 and "本区没有此登录名的用户" in response.content.decode()
+    world.outsider.refresh_from_db()
+    assert world.outsider.is_active and not AuditEvent.objects.filter(action=privacy.ANONYMISED).exists()
+
+
+def test_hyphenated_commands_reach_their_django_command(capsys):
+    from zhaoluo import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["integrity-check", "--help"])
+    assert "decrypt every encrypted value" in capsys.readouterr().out
