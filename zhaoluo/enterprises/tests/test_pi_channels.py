@@ -59,6 +59,7 @@ def test_every_channel_shows_contact_data_masked_by_default(world, enterprise, r
     assert (body["phone"], body["contact"]) == (MASKED_PHONE, MASKED_NAME)
     assert MASKED_PHONE in cells and MASKED_NAME in cells
     assert ('id="pi-unmask"' in page) == (role in UNMASKERS)
+    assert ('id="enterprise-export-full"' in listing) == (role in {"economy", "investment"})
     assert not AuditEvent.objects.filter(action="pi.unmasked").exists()
 
 
