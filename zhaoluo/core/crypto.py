@@ -202,8 +202,10 @@ class EncryptedCharField(models.CharField):
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         value = super().get_db_prep_value(value, connection, prepared)
-        if value is None or value == "" or is_encrypted(value):
+        if value is None or value == "":
             return value
+        # Always encrypted, even text that looks like ciphertext: a contact typed as
+        # "enc:v1:…" must round-trip, not be stored raw and then fail to decrypt.
         return encrypt(str(value), aad=self.aad)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:

@@ -83,6 +83,13 @@ def test_values_round_trip_under_both_ciphers(settings, world, cipher, keys, tag
     assert (fresh.phone, fresh.contact) == ("0710-3214567", "欧阳小明")
 
 
+def test_text_that_looks_like_ciphertext_is_still_encrypted_and_round_trips(world):
+    lookalike = "enc:v1:sm4:dev:AAAA"
+    e = f.EnterpriseFactory.create(district=world.district, contact=lookalike)
+    assert raw("enterprises_enterprise", "contact", e.pk) != lookalike
+    assert Enterprise.objects.get(pk=e.pk).contact == lookalike
+
+
 def test_the_same_value_encrypts_differently_each_time():
     assert crypto.encrypt(SENTINEL_PHONE, aad="t.c") != crypto.encrypt(SENTINEL_PHONE, aad="t.c")
 
