@@ -14,6 +14,11 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("tick", "定时任务：重算亮灯等（可每几分钟运行一次）", "scheduled work: recompute lights and more"),
     ("qcluster", "单独运行定时任务进程（serve 默认已带）", "run the scheduler on its own (serve runs it too)"),
     ("check", "检查配置", "check the configuration"),
+    ("backup", "在线备份数据库和上传文件，附清单（--output 目录）", "online backup of the database and uploads"),
+    ("restore", "把备份恢复到新库并按清单核对（--into）", "restore a backup into a scratch database and verify it"),
+    ("rotate-keys", "用当前密钥重新加密个人信息字段", "re-encrypt personal-data fields under the current key"),
+    ("integrity-check", "校验所有加密字段未被篡改", "verify that no encrypted value was altered"),
+    ("anonymise-person", "按申请匿名化企业联系人或用户的个人信息", "anonymise a contact's or a user's personal data"),
 ]
 
 
@@ -43,6 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(usage())
         return
+    # Commands are spelled with hyphens on the command line (rotate-keys); modules use underscores.
+    args[0] = args[0].replace("-", "_")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoluo.settings")
     from django.core.management import execute_from_command_line
 

@@ -244,3 +244,20 @@ vars().update(env.email_url("ZHAOLUO_EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env.str("ZHAOLUO_EMAIL_FROM", default="招落通 <noreply@localhost>")
 # Django's SMTP backend waits forever by default; a hung mail server must not hang the sender.
 EMAIL_TIMEOUT = env.int("ZHAOLUO_EMAIL_TIMEOUT", default=10)
+# --- Personal data, backups and temporary files (security baseline D3, E1, E4, F1–F3) ---
+# Field encryption of personal data: sm4-gcm (16-byte keys) or aes-256-gcm (32-byte keys).
+# ZHAOLUO_FIELD_KEYS="k1:<base64>,k2:<base64>"; ZHAOLUO_FIELD_KEY_ID names the key new values use
+# (default: the last listed). Unset: a public development key, refused on a production database.
+ZHAOLUO_FIELD_CIPHER = env.str("ZHAOLUO_FIELD_CIPHER", default="sm4-gcm")
+ZHAOLUO_FIELD_KEYS = env.str("ZHAOLUO_FIELD_KEYS", default="")
+ZHAOLUO_FIELD_KEY_ID = env.str("ZHAOLUO_FIELD_KEY_ID", default="")
+# Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are spooled here; `tick` deletes leftovers.
+FILE_UPLOAD_TEMP_DIR = env.str("ZHAOLUO_UPLOAD_TEMP_DIR", default=str(VAR_DIR / "tmp" / "uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+ZHAOLUO_UPLOAD_TEMP_TTL_MINUTES = env.int("ZHAOLUO_UPLOAD_TEMP_TTL_MINUTES", default=60)
+# Generated files (exports, import error reports) live here and are deleted after the TTL.
+ZHAOLUO_GENERATED_DIR = Path(env.str("ZHAOLUO_GENERATED_DIR", default=str(VAR_DIR / "generated")))
+ZHAOLUO_EXPORT_TTL_MINUTES = env.int("ZHAOLUO_EXPORT_TTL_MINUTES", default=30)
+# Where `zhaoluo backup` writes when no --output is given.
+ZHAOLUO_BACKUP_DIR = Path(env.str("ZHAOLUO_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# --- end personal data, backups and temporary files ---

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ledgers/", include("zhaoluo.ledgers.urls")),
     path("notifications/", include("zhaoluo.notify.urls")),
     path("api/", include("zhaoluo.api_urls")),
+    path("privacy/", include("zhaoluo.core.privacy_views")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - production serves media from nginx behind a login check

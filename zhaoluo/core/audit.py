@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from . import context
+from . import context, pi
 from .models import AuditEvent
 
 Snapshot = dict[str, Any]
@@ -34,11 +34,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def snapshot(obj: models.Model, fields: list[str] | None = None) -> Snapshot:
+def snapshot(obj: models.Model, fields: list[str] | None = None, *, mask_pi: bool = True) -> Snapshot:
     """The values of a record worth showing in its history, keyed by field name.
 
     Foreign keys are stored as their display text so the timeline still reads after
-    the referenced record is renamed or deleted.
+    the referenced record is renamed or deleted. Catalogued personal data is kept masked
+    with a keyed fingerprint (core/pi.py), so it never lands in the log in clear;
+    `mask_pi=False` is for showing current values to an editor, never for the log.
     """
     out: Snapshot = {}
     for field in obj._meta.concrete_fields:
@@ -51,6 +53,8 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> Snapshot:
             out[name] = _jsonable(getattr(obj, name))
         else:
             out[name] = _jsonable(getattr(obj, field.attname))
+        if mask_pi:
+            out[name] = pi.audit_value(pi.key_of(obj, name), out[name])
     return out
 
 

@@ -45,7 +45,8 @@ def _conflict(current: models.Model, expected_version: int) -> ConflictError:
             object_type=type_name(current), object_id=str(current.pk), object_version__gt=expected_version
         ).order_by("at", "id")
     )
-    now = snapshot(current)
+    # Shown to the editor, who holds the full values in the form already.
+    now = snapshot(current, mask_pi=False)
     changes: dict[str, Any] = {}
     for event in events:
         for key, value in (event.after or {}).items():

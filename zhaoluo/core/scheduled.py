@@ -14,8 +14,10 @@ def run_tick(today: dt.date | None = None) -> dict[str, int]:
     from zhaoluo.notify.services import deliver_due
     from zhaoluo.projects.services import lights_refresh_all
 
+    from .cleanup import purge_files
+
     with context.using(context.RequestContext(source="tick")):
-        result = lights_refresh_all(today=today)
+        result = {**lights_refresh_all(today=today), **purge_files()}
         # Last: sends wait on the network, and whatever the steps before queued goes out in this run.
         result.update({f"notify_{key}": value for key, value in deliver_due().items()})
         return result

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhaoluo.chains.models import Cluster
+from zhaoluo.core import pi, privacy
 from zhaoluo.core.api_support import (
     ApiMixin,
     LabelledErrorsMixin,
@@ -28,11 +29,19 @@ from zhaoluo.orgs import selectors as org_selectors
 from zhaoluo.orgs.models import Region
 
 from . import selectors, services
+from .exports import PI_FIELDS
 from .filters import EnterpriseFilterSet
 from .models import Enterprise
 
 TAG = ["企业"]
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="企业编号")
+UNMASK = OpenApiParameter(
+    "unmask",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    enum=["1"],
+    description="1：返回完整联系人和电话（仅科经局、招商人员及企业本身联系人；每次记入审计日志），否则脱敏",
+)
 
 
 class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
@@ -69,6 +78,14 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Enterprise) -> dict[str, Any]:
+        # Contact data is masked unless the view was asked to unmask (and has audited it).
+        data: dict[str, Any] = super().to_representation(instance)
+        if not self.context.get("unmasked"):
+            for name in PI_FIELDS:
+                data[name] = pi.mask(pi.key_of(Enterprise, name), data[name])
+        return data
 
 
 class EnterpriseWriteSerializer(LabelledErrorsMixin, serializers.ModelSerializer[Enterprise]):
@@ -110,10 +127,16 @@ def _require(user: Any) -> None:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="企业列表（按查看范围）", tags=TAG, responses={200: EnterpriseSerializer, **errors(400)}
+        summary="企业列表（按查看范围，联系方式默认脱敏）",
+        tags=TAG,
+        parameters=[UNMASK],
+        responses={200: EnterpriseSerializer, **errors(400, 403)},
     ),
     retrieve=extend_schema(
-        summary="企业详情", tags=TAG, parameters=[ID], responses={200: EnterpriseSerializer, **errors(404)}
+        summary="企业详情（联系方式默认脱敏）",
+        tags=TAG,
+        parameters=[ID, UNMASK],
+        responses={200: EnterpriseSerializer, **errors(403, 404)},
     ),
     create=extend_schema(
         summary="登记企业（科经局、招商人员）",
@@ -144,12 +167,20 @@ class EnterpriseViewSet(ApiMixin, viewsets.GenericViewSet[Enterprise]):
     def enterprise(self) -> Enterprise:
         return selectors.enterprise_get(user=self.request.user, pk=int(self.kwargs["pk"]))
 
+    def shown(self, enterprises: list[Enterprise]) -> dict[str, Any]:
+        """Serializer context: full contact data only on ``?unmask=1``, checked and audited."""
+        if self.request.query_params.get("unmask") != "1":
+            return {}
+        privacy.pi_unmask(user=self.request.user, objects=enterprises, fields=PI_FIELDS, channel="api")
+        return {"unmasked": True}
+
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(EnterpriseSerializer(page, many=True).data)
+        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        return self.get_paginated_response(EnterpriseSerializer(page, many=True, context=self.shown(page)).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(EnterpriseSerializer(self.enterprise()).data)
+        enterprise = self.enterprise()
+        return Response(EnterpriseSerializer(enterprise, context=self.shown([enterprise])).data)
 
     def create(self, request: Request) -> Response:
         _require(request.user)

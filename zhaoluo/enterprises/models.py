@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhaoluo.core.crypto import EncryptedCharField
 from zhaoluo.core.models import BaseModel
 from zhaoluo.core.validators import normalise_uscc, validate_industry_code, validate_phone, validate_uscc
 
@@ -38,8 +39,9 @@ class Enterprise(BaseModel):
     products = models.TextField(_("主要产品"), blank=True)
     needs = models.TextField(_("主要需求"), blank=True)
     employees = models.PositiveIntegerField(_("从业人员"), null=True, blank=True, validators=[MinValueValidator(0)])
-    contact = models.CharField(_("联系人"), max_length=32, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    # Personal data of the enterprise's contact person: encrypted at rest, masked on display.
+    contact = EncryptedCharField(_("联系人"), max_length=32, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
 
     class Meta:
         verbose_name = _("企业")

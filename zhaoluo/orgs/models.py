@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhaoluo.core.crypto import EncryptedEmailField
 from zhaoluo.core.models import BaseModel
 
 from .choices import Body, RegionLevel, Role, UnitKind
@@ -92,6 +93,8 @@ class User(AbstractUser):
     """A login. One role per account: it keeps the three admin roles disjoint by construction."""
 
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
+    # Personal data: encrypted at rest (it cannot be looked up by value).
+    email = EncryptedEmailField(_("电子邮箱"), blank=True)
     official = models.OneToOneField(
         Official, verbose_name=_("对应干部"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
