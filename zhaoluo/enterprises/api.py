@@ -29,9 +29,8 @@ from zhaoluo.orgs import selectors as org_selectors
 from zhaoluo.orgs.models import Region
 
 from . import selectors, services
-from .exports import PI_FIELDS
 from .filters import EnterpriseFilterSet
-from .models import Enterprise
+from .models import PI_FIELDS, Enterprise
 
 TAG = ["企业"]
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="企业编号")

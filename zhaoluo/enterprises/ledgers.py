@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from zhaoluo.core import parsing as p
+from zhaoluo.core import pi
 from zhaoluo.core.validators import validate_industry_code, validate_phone
 from zhaoluo.ledgers.spec import Cell, Column, Kind, Values, as_request, register
 
@@ -36,9 +37,13 @@ def industry_code(value: Any) -> str:
 
 
 def phone(value: Any) -> str:
+    """A phone number; a masked one (138****5678, from an export) is kept as written and
+    checked against the stored number by the writer."""
     if p.is_blank(value):
         return ""
     number = p.normalise(p.text(value)).replace(" ", "")
+    if "*" in number:
+        return number
     _validated(validate_phone, number)
     return number
 
@@ -68,8 +73,14 @@ COLUMNS = [
     Column("products", "主要产品", p.text),
     Column("needs", "主要需求", p.text),
     Column("employees", "从业人员", p.whole, help="整数，不小于 0"),
-    Column("contact", "联系人", p.text),
-    Column("phone", "联系电话", phone, help="11 位手机号或带区号的座机，如 0710-1234567"),
+    Column("contact", "联系人", p.text, pi=pi.key_of(Enterprise, "contact"), help="导出时脱敏；脱敏值原样导回不作修改"),
+    Column(
+        "phone",
+        "联系电话",
+        phone,
+        pi=pi.key_of(Enterprise, "phone"),
+        help="11 位手机号或带区号的座机，如 0710-1234567；导出时脱敏，脱敏值原样导回不作修改",
+    ),
 ]
 
 

@@ -13,6 +13,9 @@ from zhaoluo.core.validators import normalise_uscc, validate_industry_code, vali
 
 from .choices import Listing
 
+# Contact data of a person (core/pi.py catalogue): masked unless the viewer may unmask it.
+PI_FIELDS = ["contact", "phone"]
+
 
 class Enterprise(BaseModel):
     district = models.ForeignKey("orgs.Region", verbose_name=_("所属区"), on_delete=models.PROTECT, related_name="+")

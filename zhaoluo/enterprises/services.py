@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from zhaoluo.core import audit
+from zhaoluo.core import audit, pi
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.core.locking import claim_version
 from zhaoluo.orgs.choices import Role
@@ -125,6 +125,8 @@ def enterprises_write(rows: Sequence[Row], ctx: ImportContext) -> None:
             ctx.error(row.number, "uscc", "该企业属于其他区，不能在本区导入", values["uscc"])
             continue
         fields = {k: values[k] for k in _PLAIN if k in present}
+        if not _masked_values_kept(fields, target, row, ctx):
+            continue
         # The ledger has no 入规日期 or (without its column) 认定日期: leaving a pool clears its date.
         if fields.get("above_scale") is False:
             fields["above_scale_since"] = None
@@ -156,6 +158,22 @@ def enterprises_write(rows: Sequence[Row], ctx: ImportContext) -> None:
     if ctx.has_errors:
         return
     _write_enterprises(new, changed, ctx)
+
+
+def _masked_values_kept(fields: dict[str, Any], target: Enterprise | None, row: Row, ctx: ImportContext) -> bool:
+    """An exported file carries masked contact data (138****5678). Imported back, a masked value
+    that matches the stored one means "unchanged"; any other masked value cannot be stored."""
+    for name in pi.masked_fields(Enterprise):
+        value = fields.get(name)
+        if not isinstance(value, str) or "*" not in value:
+            continue
+        current = getattr(target, name) if target is not None else ""
+        if current and pi.mask(pi.key_of(Enterprise, name), current) == value:
+            fields.pop(name)
+        else:
+            ctx.error(row.number, name, "这是脱敏后的值，无法导入；请填写完整信息（可导出完整联系方式后修改）", value)
+            return False
+    return True
 
 
 def _write_enterprises(

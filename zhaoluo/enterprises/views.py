@@ -9,23 +9,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhaoluo.core import clock, privacy
+from zhaoluo.core import privacy
 from zhaoluo.core.actions import Action, run_action
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.core.forms import friendly_empty_labels, style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
 from zhaoluo.core.templatetags.zl import sees_projects
+from zhaoluo.ledgers import views as ledger_views
 from zhaoluo.projects import selectors as project_selectors
 
-from . import exports, selectors, services
+from . import selectors, services
 from .filters import EnterpriseFilterSet
 from .forms import EnterpriseForm
-from .models import Enterprise
+from .models import PI_FIELDS, Enterprise
 
 PAGE_SIZE = 50
 YES_NO = [("", "不限"), ("true", "是"), ("false", "否")]
@@ -117,7 +118,7 @@ def enterprise_unmask(request: AuthedRequest, pk: int) -> HttpResponse:
     """The full contact person and phone, for a role that may see them; audited."""
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     try:
-        privacy.pi_unmask(user=request.user, objects=[enterprise], fields=exports.PI_FIELDS, channel="web")
+        privacy.pi_unmask(user=request.user, objects=[enterprise], fields=PI_FIELDS, channel="web")
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
     response = render(request, "enterprises/_contact.html", {"enterprise": enterprise, "unmasked": True})
@@ -127,19 +128,7 @@ def enterprise_unmask(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def enterprise_export(request: AuthedRequest) -> HttpResponse:
-    """The filtered registry as .xlsx; ``?unmask=1`` gives full contact data to roles that may
-    see it, with one audit row per enterprise exported."""
-    filterset = _filterset(request)
-    enterprises = list((filterset.qs if filterset.is_bound else filterset.queryset).order_by("name"))
-    unmasked = request.GET.get("unmask") == "1"
-    if unmasked:
-        try:
-            privacy.pi_unmask(user=request.user, objects=enterprises, fields=exports.PI_FIELDS, channel="xlsx")
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(str(exc)) from exc
-    content = exports.write_xlsx(enterprises, unmasked=unmasked)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, f"企业名录-{clock.today():%Y%m%d}.xlsx")
-    response["Cache-Control"] = "no-store"
-    return response
+def enterprise_export(request: AuthedRequest) -> HttpResponseBase:
+    """The filtered registry as the 企业台账 (the ledger engine); ``?unmask=1`` gives full contact
+    data to roles that may see it, with one audit row per enterprise exported."""
+    return ledger_views.ledger_export(request, kind_name="enterprises")

@@ -135,7 +135,10 @@ class LedgerExportView(ApiMixin, APIView):
     @extend_schema(
         tags=TAG,
         summary="导出台账（.xlsx，与列表页相同的筛选条件）",
-        parameters=[KIND],
+        parameters=[
+            KIND,
+            OpenApiParameter("unmask", OpenApiTypes.STR, description="1：导出完整联系方式（需权限，逐条记入审计）"),
+        ],
         responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, **errors(403, 404)},
     )
     def get(self, request: Request, kind: str) -> HttpResponseBase:
@@ -145,7 +148,10 @@ class LedgerExportView(ApiMixin, APIView):
         if district is None:
             raise PermissionDeniedError("您的账号未关联所属区")
         params = request.query_params
+        unmask = params.get("unmask") == "1"
         return _xlsx_response(
-            lambda out: services.ledger_export(kind=ledger, by=user, district=district, params=params, out=out),
+            lambda out: services.ledger_export(
+                kind=ledger, by=user, district=district, params=params, out=out, unmask=unmask
+            ),
             f"{ledger.label}.xlsx",
         )

@@ -35,6 +35,7 @@ class Column:
     help: str = ""  # explained on the template's second sheet
     example: str = ""
     number_format: str = ""  # how the export formats the cell (dates, amounts)
+    pi: str = ""  # the personal-data catalogue key (core/pi.py): masked in exports unless unmasked
 
     @property
     def title(self) -> str:

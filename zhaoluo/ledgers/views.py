@@ -184,10 +184,17 @@ def ledger_export(request: AuthedRequest, kind_name: str) -> HttpResponseBase:
     if district is None:
         raise PermissionDenied("您的账号未关联所属区")
     params = request.GET
-    return _xlsx_response(
-        lambda out: services.ledger_export(kind=kind, by=request.user, district=district, params=params, out=out),
-        f"{kind.label}-{clock.today():%Y%m%d}.xlsx",
-    )
+    unmask = params.get("unmask") == "1"
+
+    def write(out: Any) -> int:
+        return services.ledger_export(
+            kind=kind, by=request.user, district=district, params=params, out=out, unmask=unmask
+        )
+
+    try:
+        return _xlsx_response(write, f"{kind.label}-{clock.today():%Y%m%d}.xlsx")
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
 
 
 def _xlsx_response(write: Any, filename: str) -> FileResponse:

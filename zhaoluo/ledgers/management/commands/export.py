@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="输出文件 / output .xlsx")
         parser.add_argument("filters", nargs="*", help="筛选条件 / filters, key=value")
         parser.add_argument("--district", help="区县代码 / district code (default: the configured district)")
+        parser.add_argument(
+            "--unmask", action="store_true", help="导出完整联系方式（逐条记入审计）/ full contact data, audited"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = kind_named(options["kind"])
@@ -33,7 +36,7 @@ class Command(BaseCommand):
         district = district_for(options.get("district"))
         params = _filters(kind, options["filters"], ConsoleUser(district))
         out.parent.mkdir(parents=True, exist_ok=True)
-        count = ledger_export(kind=kind, by=None, district=district, params=params, out=out)
+        count = ledger_export(kind=kind, by=None, district=district, params=params, out=out, unmask=options["unmask"])
         self.stdout.write(f"已导出 {count} 行到 {out}")
 
 
