@@ -12,6 +12,13 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("createuser", "新建登录账号（--role 角色）", "create a login (--role ROLE)"),
     ("stats", "计算年度指标（--year, --region, --format json|table）", "compute a year's figures"),
     ("tick", "定时任务：重算亮灯等（可每几分钟运行一次）", "scheduled work: recompute lights and more"),
+    (
+        "import",
+        "导入台账 KIND FILE（--dry-run, --strict；退出码 0/2/1）",
+        "import a ledger (exit 0 imported, 2 row errors, 1 other)",
+    ),
+    ("export", "导出台账 KIND FILE.xlsx [key=value 筛选]", "export a ledger, filtered like the list page"),
+    ("template", "生成空白台账模板 KIND FILE.xlsx", "write an empty ledger template with column notes"),
     ("qcluster", "单独运行定时任务进程（serve 默认已带）", "run the scheduler on its own (serve runs it too)"),
     ("check", "检查配置", "check the configuration"),
     ("backup", "在线备份数据库和上传文件，附清单（--output 目录）", "online backup of the database and uploads"),
