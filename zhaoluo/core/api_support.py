@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,6 +24,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
+from . import parsing
 from .api import validation_fields
 from .uploads import validate_evidence
 
@@ -214,3 +216,25 @@ def month_field(label: str, **kwargs: Any) -> serializers.DateField:
         help_text="YYYY-MM 或该月任一日期",
         **kwargs,
     )
+
+
+# ---------------------------------------------------------------- values
+
+
+class AmountField(serializers.DecimalField):
+    """万元, accepted as the ledgers accept it (`15000`, `"15,000"`, `"1.5亿元"`); shown as a decimal string."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            value = parsing.amount(data)
+        except parsing.ParseError as exc:
+            raise serializers.ValidationError(exc.message) from exc
+        if value is None:
+            self.fail("invalid")
+        return super().to_internal_value(value)

@@ -4,14 +4,14 @@ and turning a service's ValidationError into field errors."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-_MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?\s*(?:[-/.]\s*\d{1,2}\s*日?)?\s*$")
+from . import parsing
 
 
 def style_form(form: forms.BaseForm) -> forms.BaseForm:
@@ -76,15 +76,48 @@ class MonthField(forms.Field):
     def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
             return None
-        if isinstance(value, dt.date):
-            return value.replace(day=1)
-        match = _MONTH.match(str(value))
-        if not match:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        year, month = int(match.group(1)), int(match.group(2))
-        if not 1 <= month <= 12:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return dt.date(year, month, 1)
+        try:
+            return parsing.month(value)
+        except parsing.ParseError as exc:
+            raise ValidationError(exc.message, code="invalid") from exc
+
+
+class UsccField(forms.CharField):
+    """统一社会信用代码 (GB 32100-2015), normalised as the ledgers normalise it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)  # full-width input is longer before normalising
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        try:
+            return parsing.uscc(super().to_python(value)) or ""
+        except parsing.ParseError as exc:
+            raise ValidationError(exc.message, code="invalid") from exc
+
+
+class AmountField(forms.DecimalField):
+    """万元, read the way the ledgers read it: `15,000`, `1.5亿元`, `15000万`, full-width digits."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("help_text", "可填 15000、15,000、1.5亿 或 15000万")
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs type DecimalField via IntegerField
+        if value in self.empty_values:
+            return None
+        try:
+            return parsing.amount(value)
+        except parsing.ParseError as exc:
+            raise ValidationError(exc.message, code="invalid") from exc
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {}  # a text input: min/step attributes would make the browser refuse "1.5亿"
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -11,7 +11,15 @@ from django.forms.models import fields_for_model, model_to_dict
 
 from zhaoluo.chains.models import ChainLink, Cluster
 from zhaoluo.core import clock
-from zhaoluo.core.forms import DateInput, MonthField, MultipleImageField, StyledFormMixin, style_form
+from zhaoluo.core.forms import (
+    AmountField,
+    DateInput,
+    MonthField,
+    MultipleImageField,
+    StyledFormMixin,
+    UsccField,
+    style_form,
+)
 from zhaoluo.core.uploads import validate_evidence, validate_photo
 from zhaoluo.enterprises import selectors as enterprise_selectors
 from zhaoluo.orgs import selectors as org_selectors
@@ -41,6 +49,8 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in fields_for_model(Project, fields=EDITABLE_FIELDS).items():
             self.fields[name] = field
+        self.fields["planned_investment"] = AmountField(label="计划总投资（万元）")
+        self.fields["investor_uscc"] = UsccField(label="投资方信用代码", required=False)
         if not with_version:
             del self.fields["version"]
         self.fields["township"].queryset = org_selectors.townships(user=user)  # type: ignore[attr-defined]
@@ -165,9 +175,7 @@ class MilestoneCompleteForm(StyledFormMixin, forms.Form):
 
 class ProgressForm(StyledFormMixin, forms.Form):
     period = MonthField(label="月份")
-    completed_investment = forms.DecimalField(
-        label="本月完成投资（万元）", min_value=Decimal("0"), max_digits=14, decimal_places=2
-    )
+    completed_investment = AmountField(label="本月完成投资（万元）")
     image_progress = forms.IntegerField(label="形象进度（%）", min_value=0, max_value=100)
     text = forms.CharField(label="进展情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultipleImageField(
@@ -181,7 +189,7 @@ class ProgressForm(StyledFormMixin, forms.Form):
 
 class FundForm(StyledFormMixin, forms.Form):
     period = MonthField(label="期间")
-    amount = forms.DecimalField(label="到位资金（万元）", min_value=Decimal("0"), max_digits=14, decimal_places=2)
+    amount = AmountField(label="到位资金（万元）")
     origin = forms.ChoiceField(label="资金来源", choices=FundOrigin.choices, initial=FundOrigin.OUT_OF_PROVINCE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from zhaoluo.chains.models import ChainLink, Cluster
 from zhaoluo.core.api_support import (
+    AmountField,
     LabelledErrorsMixin,
     ScopedPrimaryKeyField,
     VersionedMixin,
@@ -282,7 +283,7 @@ class ProjectWriteSerializer(LabelledErrorsMixin, serializers.ModelSerializer[Pr
         required=False,
         help_text="仅新建时：线索或在谈（默认在谈）；之后用 advance 推进",
     )
-    planned_investment = serializers.DecimalField(label="计划总投资（万元）", **AMOUNT)  # type: ignore[arg-type]
+    planned_investment = AmountField(label="计划总投资（万元）")
     leader = _fk(Official, org_selectors.officials, "包保领导")
     lead_unit = _fk(Unit, org_selectors.units, "牵头单位")
     township = _fk(Region, org_selectors.townships, "所属镇街")
@@ -366,7 +367,7 @@ class MilestoneUpdateSerializer(VersionedMixin, MilestoneCreateSerializer):
 
 class ProgressInputSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
     period = month_field("月份")
-    completed_investment = serializers.DecimalField(label="本月完成投资（万元）", **AMOUNT)  # type: ignore[arg-type]
+    completed_investment = AmountField(label="本月完成投资（万元）")
     image_progress = serializers.IntegerField(label="形象进度（%）", min_value=0, max_value=100)
     text = serializers.CharField(label="进展情况", required=False, allow_blank=True, default="")
     photos = serializers.ListField(
@@ -382,5 +383,5 @@ class ProgressInputSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
 class FundInputSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
     project = ScopedPrimaryKeyField(model=Project, scoped=project_list, label="项目")
     period = month_field("期间")
-    amount = serializers.DecimalField(label="到位资金（万元）", **AMOUNT)  # type: ignore[arg-type]
+    amount = AmountField(label="到位资金（万元）")
     origin = serializers.ChoiceField(label="资金来源", choices=FundOrigin.choices, default=FundOrigin.OUT_OF_PROVINCE)

@@ -256,7 +256,7 @@ def test_form_errors_are_shown_in_chinese_naming_the_field(world):
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert "计划总投资（万元）：" in html and "确保该值大于或等于0" in html
+    assert "计划总投资（万元）：金额不能为负数" in html
     assert "统一社会信用代码应为 18 位" in html
 
 
@@ -484,8 +484,8 @@ def test_progress_input_errors_are_chinese(world):
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert "月份：请输入月份，例如 2020-03" in html
-    assert "本月完成投资（万元）：输入一个数字。" in html
+    assert "月份：“六月”不是月份，应为 2020-03、2020/3 或 2020年3月" in html
+    assert "本月完成投资（万元）：“abc”不是金额" in html
     assert "形象进度（%）：确保该值小于或等于100。" in html
     assert "现场照片：请上传有效图片" in html
     assert not ProgressReport.objects.exists()
@@ -677,3 +677,13 @@ def test_an_enterprise_contact_sees_no_project_pages(world):
     assert client.get(detail(world.project)).status_code == 404
     assert client.get(reverse("projects:export")).status_code == 200
     assert client.get(reverse("stats:funnel")).context["stages"][0]["count"] == 0
+
+
+def test_amounts_are_read_the_way_the_ledgers_read_them(world):
+    client = world.client_for(world.investment)
+    response = client.post(
+        reverse("projects:edit", args=[world.project.pk]), _edit_data(world.project, planned_investment="1.5亿元")
+    )
+    assert response.status_code in (200, 302)
+    world.project.refresh_from_db()
+    assert world.project.planned_investment == Decimal("15000")
