@@ -11,7 +11,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from . import context
-from .models import AuditEvent
+from .models import AuditEvent, Outcome
 
 Snapshot = dict[str, Any]
 # Bookkeeping columns, and secrets that must never reach the audit log (a password hash is one).
@@ -71,8 +71,41 @@ def build(
     after: Snapshot | None = None,
     parent: models.Model | None = None,
     note: str = "",
+    outcome: str = Outcome.SUCCESS,
 ) -> AuditEvent:
     """An unsaved audit row; `record` saves one, `record_many` saves a batch (ledger imports)."""
+    return build_raw(
+        actor=actor,
+        action=action,
+        object_type=type_name(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        before=before,
+        after=after,
+        parent_type=type_name(parent) if parent is not None else "",
+        parent_id=str(parent.pk) if parent is not None else "",
+        note=note,
+        object_version=getattr(obj, "version", None),
+        outcome=outcome,
+    )
+
+
+def build_raw(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str = "",
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
+    parent_type: str = "",
+    parent_id: str = "",
+    note: str = "",
+    object_version: int | None = None,
+    outcome: str = Outcome.SUCCESS,
+) -> AuditEvent:
+    """A row about something that is not one model instance: a search, a denied URL, a purge."""
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent(
@@ -80,17 +113,19 @@ def build(
         actor=user,
         actor_name=_actor_name(user),
         action=action,
-        object_type=type_name(obj),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
-        parent_type=type_name(parent) if parent is not None else "",
-        parent_id=str(parent.pk) if parent is not None else "",
+        outcome=outcome,
+        object_type=object_type[:64],
+        object_id=object_id[:64],
+        object_repr=object_repr[:255],
+        parent_type=parent_type,
+        parent_id=parent_id,
         before=before,
         after=after,
         note=note,
-        object_version=getattr(obj, "version", None),
+        object_version=object_version,
         ip=ctx.ip,
         source=ctx.source,
+        request_id=ctx.request_id,
     )
 
 
@@ -103,14 +138,27 @@ def record(
     after: Snapshot | None = None,
     parent: models.Model | None = None,
     note: str = "",
+    outcome: str = Outcome.SUCCESS,
 ) -> AuditEvent:
-    event = build(actor=actor, action=action, obj=obj, before=before, after=after, parent=parent, note=note)
+    """Write one row in the caller's transaction; if it fails, so does the caller's write."""
+    event = build(
+        actor=actor, action=action, obj=obj, before=before, after=after, parent=parent, note=note, outcome=outcome
+    )
+    event.save()
+    return event
+
+
+def record_event(event: AuditEvent) -> AuditEvent:
+    """Save a row made with `build_raw`."""
     event.save()
     return event
 
 
 def record_many(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Save a batch of rows built with `build`, in order, in the caller's transaction."""
+    """Save a batch of rows built with `build`, in order, in the caller's transaction.
+
+    One lock of the chain head for the whole batch, then one bulk insert.
+    """
     return AuditEvent.objects.bulk_create(events, batch_size=500)
 
 

@@ -13,5 +13,10 @@ from . import context
 def run_tick(today: dt.date | None = None) -> dict[str, int]:
     from zhaoluo.projects.services import lights_refresh_all
 
-    with context.using(context.RequestContext(source="tick")):
-        return lights_refresh_all(today=today)
+    from .services import audit_purge
+
+    with context.using(context.RequestContext(source="tick", request_id=context.new_request_id())):
+        result = lights_refresh_all(today=today)
+        # Retention runs on the real clock, not the demo's `today`: it is about when rows were written.
+        result["audit_purged"] = audit_purge().purged
+        return result

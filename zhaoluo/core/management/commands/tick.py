@@ -9,7 +9,7 @@ from zhaoluo.core.scheduled import run_tick
 
 
 class Command(BaseCommand):
-    help = "定时任务：重算所有在办项目的亮灯 / scheduled work: recompute every open project's light"
+    help = "定时任务：重算亮灯、清理超过保存期的审计记录 / scheduled work: lights, audit retention"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -21,3 +21,4 @@ class Command(BaseCommand):
         checked, changed = result["checked"], result["changed"]
         self.stdout.write(f"亮灯：检查 {checked} 个项目，变化 {changed} 个")
         self.stdout.write(f"lights: {checked} checked, {changed} changed")
+        self.stdout.write(f"审计清理：归档并删除超过保存期的记录 {result['audit_purged']} 条 / audit rows purged")
