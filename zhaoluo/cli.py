@@ -14,7 +14,11 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("tick", "定时任务：重算亮灯等（可每几分钟运行一次）", "scheduled work: recompute lights and more"),
     ("qcluster", "单独运行定时任务进程（serve 默认已带）", "run the scheduler on its own (serve runs it too)"),
     ("check", "检查配置", "check the configuration"),
+    ("check-deploy", "按生产配置检查部署（--with-example-env）", "deploy checks against production settings"),
+    ("audit", "审计日志：verify 校验哈希链，purge 清理过期记录", "audit log: verify the hash chain, purge old rows"),
 ]
+# Command names with a hyphen, as users type them, to the module that implements them.
+ALIASES = {"check-deploy": "check_deploy"}
 
 
 def usage() -> str:
@@ -46,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoluo.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["zhaoluo", *args])
+    execute_from_command_line(["zhaoluo", ALIASES.get(args[0], args[0]), *args[1:]])
 
 
 if __name__ == "__main__":  # pragma: no cover
