@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from zhaoluo.testing.fixtures import PASSWORD
 
@@ -21,13 +21,14 @@ def _log_in(page: Page, base: str, username: str) -> None:
 
 
 def _watch(page: Page) -> list[str]:
+    """Collect Chromium's CSP reports ("Refused to execute inline script …") and script errors."""
     problems: list[str] = []
-    page.on(
-        "console",
-        lambda msg: problems.append(msg.text)
-        if msg.type == "error" and ("Content Security Policy" in msg.text or "Refused to" in msg.text)
-        else None,
-    )
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error" and ("Content Security Policy" in msg.text or "Refused to" in msg.text):
+            problems.append(msg.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     return problems
 
