@@ -26,6 +26,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("rotate-keys", "用当前密钥重新加密个人信息字段", "re-encrypt personal-data fields under the current key"),
     ("integrity-check", "校验所有加密字段未被篡改", "verify that no encrypted value was altered"),
     ("anonymise-person", "按申请匿名化企业联系人或用户的个人信息", "anonymise a contact's or a user's personal data"),
+    ("check-deploy", "按生产配置检查部署（--with-example-env）", "deploy checks against production settings"),
+    ("audit", "审计日志：verify 校验哈希链，purge 清理过期记录", "audit log: verify the hash chain, purge old rows"),
 ]
 
 

@@ -18,11 +18,16 @@ VAR_DIR = Path(os.environ.get("ZHAOLUO_VAR_DIR", PROJECT_DIR / "var"))
 
 env = environ.Env()
 
-DEBUG = env.bool("ZHAOLUO_DEBUG", default=False)
+# ZHAOLUO_PRODUCTION=1 turns on HTTPS-only settings and drops every fallback secret; without
+# it the platform runs as the embedded demo/test installation (./zl demo, ./zl test).
+ZHAOLUO_PRODUCTION = env.bool("ZHAOLUO_PRODUCTION", default=False)
+DEBUG = env.bool("ZHAOLUO_DEBUG", default=False) and not ZHAOLUO_PRODUCTION
 # The demo and tests run without a configured key; a production deployment must set one
 # (the security baseline's deploy check refuses the fallback).
 SECRET_KEY = env.str("ZHAOLUO_SECRET_KEY", default="zhaoluo-insecure-demo-key-change-me")
-ALLOWED_HOSTS = env.list("ZHAOLUO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "ZHAOLUO_ALLOWED_HOSTS", default=[] if ZHAOLUO_PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("ZHAOLUO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -54,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoluo.core.middleware.RequestContextMiddleware",
+    "zhaoluo.core.middleware.NoStoreMiddleware",
+    "zhaoluo.core.middleware.DeniedAccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoluo.urls"
@@ -190,7 +198,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One record is one line (CR/LF escaped: no forged log lines), tagged with its request id.
+    "filters": {"one_line": {"()": "zhaoluo.core.logfilters.OneLineFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("ZHAOLUO_LOG_LEVEL", default="WARNING")},
 }
 
@@ -261,3 +272,50 @@ ZHAOLUO_EXPORT_TTL_MINUTES = env.int("ZHAOLUO_EXPORT_TTL_MINUTES", default=30)
 # Where `zhaoluo backup` writes when no --output is given.
 ZHAOLUO_BACKUP_DIR = Path(env.str("ZHAOLUO_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # --- end personal data, backups and temporary files ---
+# --- Security baseline (docs/security.md) ---------------------------------------------
+
+# The audit chain's HMAC key (core/audit_chain.py). Production must set it (check-deploy);
+# the demo and tests sign with a fixed development key.
+_DEV_AUDIT_KEY = "zhaoluo-development-audit-key-not-for-production"
+ZHAOLUO_AUDIT_KEY = env.str("ZHAOLUO_AUDIT_KEY", default="" if ZHAOLUO_PRODUCTION else _DEV_AUDIT_KEY)
+# 网络安全法: network logs kept at least six months; a start-up check refuses fewer than 184 days.
+ZHAOLUO_AUDIT_RETENTION_DAYS = env.int("ZHAOLUO_AUDIT_RETENTION_DAYS", default=365)
+# Where `zhaoluo tick` archives purged audit rows (gzipped JSON lines) before deleting them.
+ZHAOLUO_AUDIT_ARCHIVE_DIR = Path(env.str("ZHAOLUO_AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive")))
+# What a production deployment must provide; `zhaoluo check-deploy` names each one missing.
+ZHAOLUO_REQUIRED_ENV = (
+    "ZHAOLUO_SECRET_KEY",
+    "ZHAOLUO_ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "ZHAOLUO_AUDIT_KEY",
+    "ZHAOLUO_FIELD_KEYS",
+)
+
+if ZHAOLUO_PRODUCTION:
+    # nginx terminates TLS and must send `proxy_set_header X-Forwarded-Proto $scheme;`
+    # (overwriting whatever the client sent); Django then knows the request was HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # Load balancers probe /healthz over plain HTTP on the internal network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp 4 format): no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}

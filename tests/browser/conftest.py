@@ -53,3 +53,16 @@ def browser_context_args(browser_context_args: dict[str, object]) -> dict[str, o
         "viewport": {"width": 1280, "height": 900},
         "accept_downloads": True,
     }
+
+
+@pytest.fixture(autouse=True)
+def _light_presets(db: None) -> None:
+    """Browser tests are transactional, and each one's flush empties the tables, migration data
+    included: put the light rule presets back (as migration projects.0002 does). Django's
+    serialized_rollback cannot do it here: Playwright's greenlets give the test another
+    connection object than the one the serialized state was stored on."""
+    from zhaoluo.projects.lights import PRESETS
+    from zhaoluo.projects.models import LightRule
+
+    for preset in PRESETS:
+        LightRule.objects.get_or_create(code=preset["code"], defaults={k: v for k, v in preset.items() if k != "code"})

@@ -17,7 +17,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ConflictError, PermissionDeniedError
+from .errors import ConflictError, PermissionDeniedError, ScopeDenied
+from .middleware import mark_denied
 
 
 class Pagination(PageNumberPagination):
@@ -50,6 +51,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, PermissionDeniedError | DjangoPermissionDenied):
         return _error("permission_denied", str(exc) or "没有权限", status.HTTP_403_FORBIDDEN)
     if isinstance(exc, Http404):
+        if isinstance(exc, ScopeDenied) and context.get("request") is not None:
+            mark_denied(context["request"]._request, exc)
         return _error("not_found", str(exc) or "不存在或不在您的查看范围内", status.HTTP_404_NOT_FOUND)
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from . import context, pi
-from .models import AuditEvent
+from .models import AuditEvent, Outcome
 
 Snapshot = dict[str, Any]
 # Bookkeeping columns, and secrets that must never reach the audit log (a password hash is one).
@@ -77,8 +78,41 @@ def build(
     after: Snapshot | None = None,
     parent: models.Model | None = None,
     note: str = "",
+    outcome: str = Outcome.SUCCESS,
 ) -> AuditEvent:
     """An unsaved audit row; `record` saves one, `record_many` saves a batch (ledger imports)."""
+    return build_raw(
+        actor=actor,
+        action=action,
+        object_type=type_name(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        before=before,
+        after=after,
+        parent_type=type_name(parent) if parent is not None else "",
+        parent_id=str(parent.pk) if parent is not None else "",
+        note=note,
+        object_version=getattr(obj, "version", None),
+        outcome=outcome,
+    )
+
+
+def build_raw(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str = "",
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
+    parent_type: str = "",
+    parent_id: str = "",
+    note: str = "",
+    object_version: int | None = None,
+    outcome: str = Outcome.SUCCESS,
+) -> AuditEvent:
+    """A row about something that is not one model instance: a search, a denied URL, a purge."""
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent(
@@ -86,17 +120,19 @@ def build(
         actor=user,
         actor_name=_actor_name(user),
         action=action,
-        object_type=type_name(obj),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
-        parent_type=type_name(parent) if parent is not None else "",
-        parent_id=str(parent.pk) if parent is not None else "",
+        outcome=outcome,
+        object_type=object_type[:64],
+        object_id=object_id[:64],
+        object_repr=object_repr[:255],
+        parent_type=parent_type,
+        parent_id=parent_id,
         before=before,
         after=after,
         note=note,
-        object_version=getattr(obj, "version", None),
+        object_version=object_version,
         ip=ctx.ip,
         source=ctx.source,
+        request_id=ctx.request_id,
     )
 
 
@@ -109,15 +145,28 @@ def record(
     after: Snapshot | None = None,
     parent: models.Model | None = None,
     note: str = "",
+    outcome: str = Outcome.SUCCESS,
 ) -> AuditEvent:
-    event = build(actor=actor, action=action, obj=obj, before=before, after=after, parent=parent, note=note)
+    """Write one row in the caller's transaction; if it fails, so does the caller's write."""
+    event = build(
+        actor=actor, action=action, obj=obj, before=before, after=after, parent=parent, note=note, outcome=outcome
+    )
     event.save()
     return event
 
 
-def record_many(events: list[AuditEvent]) -> None:
-    """Save a batch of rows built with `build`, in order, in the caller's transaction."""
-    record_rows([{f.attname: getattr(e, f.attname) for f in AuditEvent._meta.concrete_fields} for e in events])
+def record_event(event: AuditEvent) -> AuditEvent:
+    """Save a row made with `build_raw`."""
+    event.save()
+    return event
+
+
+def record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Save a batch of rows built with `build`, in order, in the caller's transaction.
+
+    One lock of the chain head for the whole batch, then one bulk insert.
+    """
+    return AuditEvent.objects.bulk_create(events, batch_size=500)
 
 
 def build_row(
@@ -138,6 +187,7 @@ def build_row(
         "actor_id": user.pk if user is not None else None,
         "actor_name": _actor_name(user),
         "action": action,
+        "outcome": Outcome.SUCCESS,
         "object_type": type_name(obj),
         "object_id": str(obj.pk),
         "object_repr": str(obj)[:255],
@@ -149,14 +199,19 @@ def build_row(
         "object_version": getattr(obj, "version", None),
         "ip": ctx.ip,
         "source": ctx.source,
+        "request_id": ctx.request_id,
     }
 
 
 def record_rows(rows: list[dict[str, Any]]) -> None:
-    """Save rows made by `build_row`, in order, in the caller's transaction."""
+    """Save rows made by `build_row`, in order, in the caller's transaction: sealed into the
+    hash chain exactly as `record_many` seals instances, then inserted with executemany."""
+    from .audit_chain import seal
     from .bulk import insert, with_ids
 
-    insert(AuditEvent, with_ids(AuditEvent, rows))
+    holders = [SimpleNamespace(**row) for row in rows]
+    seal(cast("list[AuditEvent]", holders))
+    insert(AuditEvent, with_ids(AuditEvent, [vars(h) for h in holders]))
 
 
 def _actor_name(user: Any) -> str:

@@ -7,6 +7,7 @@ their own source. Services read it instead of taking the request as an argument.
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -16,6 +17,13 @@ from dataclasses import dataclass
 class RequestContext:
     ip: str | None = None
     source: str = "cli"
+    # One id per web/API request (also sent back as X-Request-ID) or per scheduled run,
+    # so the audit rows and log lines of one request can be found together.
+    request_id: str = ""
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
 
 
 _DEFAULT = RequestContext()  # frozen, so sharing it as the default is safe

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,20 +22,65 @@ class BaseModel(models.Model):
         abstract = True
 
 
+class AuditImmutableError(Exception):
+    """An attempt to change or delete an audit row through the ORM (append-only log)."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Append-only: rows are added, never changed or removed through the ORM.
+
+    The retention purge (core/audit_chain.py) deletes the oldest rows with its own SQL,
+    after archiving them; nothing else may.
+    """
+
+    def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> list[AuditEvent]:  # type: ignore[override]
+        """Rows are sealed into the chain (one lock of its head for the batch), then inserted."""
+        from .audit_chain import seal
+
+        rows = list(objs)
+        with transaction.atomic(using=self.db):
+            seal(rows)
+            return list(super().bulk_create(rows, *args, **kwargs))  # type: ignore[arg-type]
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditImmutableError("审计记录只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("审计记录只能追加，不能删除")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AuditImmutableError("审计记录只能追加，不能修改")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise AuditImmutableError("审计记录只能追加，不能修改")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("成功")
+    DENIED = "denied", _("拒绝")
+    FAILURE = "failure", _("失败")
+
+
 class AuditEvent(models.Model):
     """One row per write, written by the service in the same transaction as the write.
 
     `object_*` names the record written; `parent_*` the record whose timeline shows it
     (a milestone's project, for example), so a project's timeline is one indexed query.
+
+    Rows form a hash chain (`seq`, `prev_hash`, `hash`: HMAC-SHA256 keyed by
+    ZHAOLUO_AUDIT_KEY), so a row altered, inserted or deleted behind the application's
+    back is found by `zhaoluo audit verify`. See core/audit_chain.py.
     """
 
     at = models.DateTimeField(_("时间"), db_index=True)
+    # PROTECT: deleting a user must not rewrite the rows that record what they did
+    # (SET_NULL would be an UPDATE of the append-only log); deactivate accounts instead.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
@@ -50,11 +98,20 @@ class AuditEvent(models.Model):
     )
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=16, blank=True, help_text="web / api / cli / import / tick")
+    outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
+    seq = models.PositiveBigIntegerField(_("链序号"), unique=True, editable=False)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("摘要"), max_length=64, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         ordering = ["-at", "-id"]
+        # Django's deletion collector uses the base manager; it must refuse like the default one.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["parent_type", "parent_id", "at"]),
@@ -62,6 +119,40 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditImmutableError("审计记录只能追加，不能修改")
+        from .audit_chain import seal
+
+        with transaction.atomic(using=kwargs.get("using")):
+            seal([self])
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("审计记录只能追加，不能删除")
+
+
+class AuditChainHead(models.Model):
+    """The one row writers lock to append to the audit chain, in order.
+
+    `seq`/`hash` are the last row's; `purged_seq`/`purged_hash` the last row the
+    retention purge archived and deleted, where verification now starts. `mac` seals
+    these four values so the head cannot be rewritten to hide deleted rows.
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+    purged_seq = models.PositiveBigIntegerField(default=0)
+    purged_hash = models.CharField(max_length=64, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"seq {self.seq} (purged through {self.purged_seq})"
 
 
 class CalendarDay(models.Model):

@@ -15,9 +15,12 @@ def run_tick(today: dt.date | None = None) -> dict[str, int]:
     from zhaoluo.projects.services import lights_refresh_all
 
     from .cleanup import purge_files
+    from .services import audit_purge
 
-    with context.using(context.RequestContext(source="tick")):
+    with context.using(context.RequestContext(source="tick", request_id=context.new_request_id())):
         result = {**lights_refresh_all(today=today), **purge_files()}
+        # Retention runs on the real clock, not the demo's `today`: it is about when rows were written.
+        result["audit_purged"] = audit_purge().purged
         # Last: sends wait on the network, and whatever the steps before queued goes out in this run.
         result.update({f"notify_{key}": value for key, value in deliver_due().items()})
         return result

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
+from zhaoluo.core.errors import not_visible
 from zhaoluo.orgs.scope import ScopeKind, scope_for
 
 from .models import Enterprise
@@ -32,5 +32,5 @@ def enterprise_list(*, user: Any) -> QuerySet[Enterprise]:
 def enterprise_get(*, user: Any, pk: int) -> Enterprise:
     enterprise = enterprise_list(user=user).filter(pk=pk).first()
     if enterprise is None:
-        raise Http404("企业不存在或不在您的查看范围内")
+        raise not_visible(Enterprise, pk, "企业不存在或不在您的查看范围内")
     return enterprise

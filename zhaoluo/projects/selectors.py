@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
+from zhaoluo.core.errors import not_visible
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.orgs.scope import ScopeKind, scope_for
 
@@ -51,14 +51,14 @@ def project_get(*, user: Any, pk: int) -> Project:
         .first()
     )
     if project is None:
-        raise Http404("项目不存在或不在您的查看范围内")
+        raise not_visible(Project, pk, "项目不存在或不在您的查看范围内")
     return project
 
 
 def milestone_get(*, user: Any, pk: int) -> Milestone:
     milestone = Milestone.objects.select_related("project").filter(pk=pk, project__in=project_list(user=user)).first()
     if milestone is None:
-        raise Http404("节点不存在或不在您的查看范围内")
+        raise not_visible(Milestone, pk, "节点不存在或不在您的查看范围内")
     return milestone
 
 

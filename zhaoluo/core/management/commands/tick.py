@@ -9,7 +9,7 @@ from zhaoluo.core.scheduled import run_tick
 
 
 class Command(BaseCommand):
-    help = "定时任务：重算所有在办项目的亮灯 / scheduled work: recompute every open project's light"
+    help = "定时任务：重算亮灯、清理超过保存期的审计记录 / scheduled work: lights, audit retention"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -23,3 +23,4 @@ class Command(BaseCommand):
         self.stdout.write(f"lights: {checked} checked, {changed} changed")
         sent, failed = result.get("notify_sent", 0), result.get("notify_failed", 0) + result.get("notify_gave_up", 0)
         self.stdout.write(f"通知：发送 {sent} 条，失败 {failed} 条 / notifications: {sent} sent, {failed} failed")
+        self.stdout.write(f"审计清理：归档并删除超过保存期的记录 {result['audit_purged']} 条 / audit rows purged")
