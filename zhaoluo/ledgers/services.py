@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.http import QueryDict
 
 from zhaoluo.core import audit, pi, privacy
 from zhaoluo.core.errors import PermissionDeniedError
@@ -55,7 +56,8 @@ def ledger_export(
     ledger. The command line (`by` None) exports the whole district. Personal data is masked
     unless `unmask`, which needs the permission and leaves an audit row per record."""
     reader: Any = ConsoleUser(district) if by is None else by
-    queryset = kind.queryset(reader, {k: v for k, v in params.items() if k != "unmask"})
+    query = _filters(params)
+    queryset = kind.queryset(reader, query)
     pi_columns = [(i, c) for i, c in enumerate(kind.columns) if c.pi]
     if unmask and pi_columns:
         _audit_unmask(by, list(queryset), [c.pi.rsplit(".", 1)[1] for _, c in pi_columns])
@@ -63,7 +65,7 @@ def ledger_export(
     if pi_columns and not unmask:
         rows = _masked(rows, pi_columns)
     count = xlsx.write_ledger(kind, rows, out)
-    filters = {k: v for k, v in params.items() if v not in ("", None, [])}
+    filters = {k: values for k, values in query.lists() if any(v not in ("", None) for v in values)}
     audit.record(
         actor=by,
         action="ledger.exported",
@@ -71,11 +73,22 @@ def ledger_export(
         after={
             "kind": kind.name,
             "rows": count,
-            "filters": {k: str(v) for k, v in filters.items()},
+            "filters": {k: v[0] if len(v) == 1 else v for k, v in filters.items()},
             "unmasked": bool(unmask and pi_columns),
         },
     )
     return count
+
+
+def _filters(params: Mapping[str, Any]) -> QueryDict:
+    """The list page's filters as a QueryDict: multiple values (stage=signed&stage=started) kept."""
+    query = QueryDict(mutable=True)
+    for key in params:
+        if key == "unmask":
+            continue
+        values = params.getlist(key) if isinstance(params, QueryDict) else params[key]
+        query.setlist(key, [str(v) for v in (values if isinstance(values, list | tuple) else [values])])
+    return query
 
 
 def _masked(rows: Iterator[list[Cell]], columns: list[tuple[int, Column]]) -> Iterator[list[Cell]]:

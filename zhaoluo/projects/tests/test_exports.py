@@ -136,6 +136,8 @@ def test_the_export_makes_a_bounded_number_of_queries(world, django_assert_max_n
         )
         f.TaskForceMemberFactory.create(project=project, official=world.member_official, is_lead=True)
     client = world.client_for(world.investment)
-    with django_assert_max_num_queries(10):
+    # A fixed number however many rows: the page's own reads, then the export's audit row
+    # (its chain head is locked and moved in the same transaction).
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("projects:export"))
     assert len(rows(workbook(response))) == 32

@@ -9,6 +9,7 @@ can prove that the production settings themselves pass.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -26,7 +27,7 @@ def example_env() -> dict[str, str]:
         "ZHAOLUO_ALLOWED_HOSTS": "zsxm.example.gov.cn",
         "DATABASE_URL": f"postgres://zhaoluo:{secrets.token_urlsafe(16)}@127.0.0.1:5432/zhaoluo",
         "ZHAOLUO_AUDIT_KEY": secrets.token_hex(32),
-        "ZHAOLUO_FIELD_KEYS": f"1:{secrets.token_urlsafe(32)}",
+        "ZHAOLUO_FIELD_KEYS": f"k1:{base64.b64encode(secrets.token_bytes(16)).decode()}",  # SM4: 16 bytes
     }
 
 
