@@ -186,6 +186,10 @@ def run_import(
         here = context.current()
         with context.using(context.RequestContext(ip=here.ip, source="import")), transaction.atomic():
             _import_rows(sheet.rows, header, kind, ctx, chunk_size)
+            # Parsing reports as it reads and writers at the end of a chunk; the clerk works
+            # down the sheet, so the list follows the rows.
+            result.errors.sort(key=lambda issue: issue.row)
+            result.warnings.sort(key=lambda issue: issue.row)
             if ctx.has_errors or dry_run:
                 transaction.set_rollback(True)
             else:
@@ -301,18 +305,22 @@ def _parse_row(number: int, cells: list[Any], header: Header, kind: Kind, ctx: I
 
 
 def _first_in_file(row: Row, kind: Kind, seen: dict[str, dict[Any, int]], ctx: ImportContext) -> bool:
-    checks: list[tuple[str, Any]] = []
+    # Unique columns first: a row keyed by its name repeats both the key and the name, and the
+    # clerk should read that once, against the column, not twice.
+    checks: list[tuple[str, Any]] = [(key, row.values.get(key)) for key in kind.unique_in_file]
     if kind.row_key is not None:
         checks.append(("__key__", kind.row_key(row.values)))
-    checks += [(key, row.values.get(key)) for key in kind.unique_in_file]
     ok = True
+    reported: set[int] = set()
     for slot, value in checks:
         if value in (None, "", ()):
             continue
         earlier = seen[slot].get(value)
         if earlier is not None:
-            column = "" if slot == "__key__" else slot
-            ctx.error(row.number, column, f"与第{earlier}行重复", row.raw.get(slot))
+            if earlier not in reported:
+                column = "" if slot == "__key__" else slot
+                ctx.error(row.number, column, f"与第{earlier}行重复", row.raw.get(slot))
+                reported.add(earlier)
             ok = False
         else:
             seen[slot][value] = row.number
