@@ -107,7 +107,10 @@ def typed(value: Any) -> Any:
     """A cell as Excel holds it when a clerk types it: ISO dates become date cells, whole numbers
     numbers; everything else (1.5亿元, 2020年3月1日, 12,000) stays text."""
     if isinstance(value, str) and _ISO_DATE.match(value):
-        return dt.date.fromisoformat(value)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value  # Excel keeps an impossible date as the text typed
     if isinstance(value, str) and _WHOLE.match(value) and len(value) < 10:
         return int(value)
     return value
