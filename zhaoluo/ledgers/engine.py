@@ -229,6 +229,7 @@ def _read_header(rows: Iterator[tuple[int, list[Any]]], kind: Kind, ctx: ImportC
 def _map_header(number: int, cells: list[Any], kind: Kind, ctx: ImportContext) -> Header:
     names = kind.header_names()
     found: dict[str, int] = {}
+    wrong_unit: set[str] = set()
     columns: list[tuple[int, Column]] = []
     for index, cell in enumerate(cells):
         shown = normalise(text(cell)) if not is_blank(cell) else ""
@@ -236,7 +237,9 @@ def _map_header(number: int, cells: list[Any], kind: Kind, ctx: ImportContext) -
             continue
         column = names.get(header_key(shown))
         if column is None:
-            _unknown_header(number, shown, kind, ctx)
+            misread = _unknown_header(number, shown, kind, ctx)
+            if misread is not None:
+                wrong_unit.add(misread)
             continue
         if column.key in found:
             ctx.error(number, "", f"列“{shown}”重复出现")
@@ -245,20 +248,24 @@ def _map_header(number: int, cells: list[Any], kind: Kind, ctx: ImportContext) -
         ctx.shown[column.key] = text(cell).strip()
         columns.append((index, column))
     for column in kind.columns:
-        if column.required and column.key not in found:
+        # A column present in the wrong unit already has its message; "missing" would mislead.
+        if column.required and column.key not in found and column.key not in wrong_unit:
             ctx.error(number, "", f"缺少必填列“{column.title}”")
     return Header(number, columns)
 
 
-def _unknown_header(number: int, shown: str, kind: Kind, ctx: ImportContext) -> None:
+def _unknown_header(number: int, shown: str, kind: Kind, ctx: ImportContext) -> str | None:
+    """Warn about a column the kind does not have; a known column in another unit is an error.
+    Returns the key of that known column."""
     match = _UNIT_SUFFIX.match(shown.replace(" ", ""))
     if match:
         base = header_key(match[1])
         for column in kind.columns:
             if column.unit and base in (header_key(column.header), column.key):
                 ctx.error(number, "", f"列“{shown}”的单位应为{column.unit}，请换算后填写")
-                return
+                return column.key
     ctx.warn(number, "", f"未识别的列“{shown}”，已忽略")
+    return None
 
 
 def _import_rows(
