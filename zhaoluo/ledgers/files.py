@@ -159,10 +159,12 @@ def _inflate_checked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: 
 
 
 def check_csv(path: Path) -> None:
+    """No text file has a NUL byte; the csv module would pass one through into the cells (and
+    PostgreSQL refuses it in text), so the whole file is looked at, not only its head."""
     with path.open("rb") as handle:
-        head = handle.read(8192)
-    if b"\x00" in head:
-        raise FileRejected("文件不是文本格式的 CSV")
+        while chunk := handle.read(_CHUNK):
+            if b"\x00" in chunk:
+                raise FileRejected("文件不是文本格式的 CSV")
 
 
 def detect_encoding(path: Path) -> str:
