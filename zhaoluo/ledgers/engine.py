@@ -108,6 +108,8 @@ class ImportContext:
         self.result = result
         self.shown: dict[str, str] = {}  # column key → header as written in the file
         self.resolver = Resolver(self)
+        # Scratch space a kind's writer keeps across chunks (e.g. record keys it resolved).
+        self.memo: dict[str, Any] = {}
         self._max_errors: int = settings.ZHAOLUO_LEDGER_MAX_ERRORS
 
     def header(self, key: str) -> str:
