@@ -199,3 +199,27 @@ def test_a_changed_indicator_value_takes_the_new_files_provenance(world, tmp_pat
     assert changed.value == Decimal("-3.5") and changed.source_file == "修订.csv"
     assert changed.source_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert IndicatorValue.objects.get(indicator__name="规上工业企业数").source_file == "indicators.csv"
+
+
+def test_one_indicator_written_by_region_name_and_by_code_in_one_file_is_a_repeated_row(world, tmp_path):
+    rows = [
+        ["地区", "期间", "指标", "数值", "单位"],
+        ["襄州区", "2020", "规上工业企业数", "412", "家"],
+        ["420607", "2020年", "规上工业企业数", "413", "家"],
+    ]
+    before = counts()
+    result = zhaoluo("import", "indicators", str(write_csv(tmp_path / "twice.csv", rows)))
+    assert result.code == 2
+    assert result.errors == ["第3行: 与第2行重复（同一地区、期间、指标）"]
+    assert counts() == before
+
+
+def test_a_changed_indicator_value_moves_its_update_time(world, tmp_path):
+    load("indicators", "indicators.csv")
+    first = IndicatorValue.objects.get(indicator__name="工业增加值增速")
+    rows = fixture_rows("indicators.csv")
+    rows[2][3] = "-3.5"
+    assert zhaoluo("import", "indicators", str(write_csv(tmp_path / "修订.csv", rows))).code == 0
+    first_after = IndicatorValue.objects.get(pk=first.pk)
+    assert first_after.version == 2
+    assert first_after.updated_at > first.updated_at
