@@ -125,6 +125,29 @@ def test_funds_of_an_unknown_project_or_a_repeated_key_are_row_errors(world, tmp
     assert counts() == before
 
 
+def test_one_project_named_by_code_in_one_row_and_by_name_in_another_is_a_repeated_row(world, tmp_path):
+    load("projects", "projects_2020.csv")
+    rows = [
+        FUNDS_HEADER,
+        ["XZ2020-013", "", "2020-01", "100", "省外"],
+        ["", "续建开工项目01", "2020-01", "200", "省外"],
+        ["", "续建开工项目01", "2020-01", "300", "境外"],
+    ]
+    before = counts()
+    result = zhaoluo("import", "funds", str(write_csv(tmp_path / "funds.csv", rows)))
+    assert result.code == 2
+    assert result.errors == ["第3行: 与第2行重复（同一项目、期间、资金来源）"]
+    assert counts() == before
+
+
+def test_funds_of_a_month_still_to_come_are_refused(world, tmp_path):
+    load("projects", "projects_2020.csv")
+    rows = [FUNDS_HEADER, ["XZ2020-013", "", "2099-01", "100", "省外"]]
+    result = zhaoluo("import", "funds", str(write_csv(tmp_path / "funds.csv", rows)))
+    assert result.code == 2
+    assert result.errors == ["第2行 期间: 不能登记未来月份的到位资金"]
+
+
 # Enterprises -------------------------------------------------------------------------------
 
 
