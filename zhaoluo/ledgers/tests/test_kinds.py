@@ -246,3 +246,29 @@ def test_a_changed_indicator_value_moves_its_update_time(world, tmp_path):
     first_after = IndicatorValue.objects.get(pk=first.pk)
     assert first_after.version == 2
     assert first_after.updated_at > first.updated_at
+
+
+def test_enterprise_rows_break_the_way_clerks_break_them_and_are_all_named(world, tmp_path):
+    header = fixture_rows("enterprises.csv")[0]
+    good = fixture_rows("enterprises.csv")[1]
+    rows = [
+        header,
+        good,
+        ["91420607MA48A0001X", "错校验位", "", "", "", "", "", "", "", "", "", "", "", ""],
+        [good[0], "同码另名", "", "", "", "", "", "", "", "", "", "", "", ""],
+        ["91420607MA48A0002Y", "襄阳双沟纺织有限公司", "", "", "", "", "", "", "", "", "", "", "", ""],
+        ["91420607MA48A00032", "坏电话", "", "171", "", "", "否", "2020-01-01", "退市", "", "", "-3", "", "12345"],
+    ]
+    before = counts()
+    result = zhaoluo("import", "enterprises", str(write_csv(tmp_path / "ent.csv", rows)))
+    assert result.code == 2
+    assert result.errors == [
+        "第3行 统一社会信用代码: 统一社会信用代码校验位错误",
+        "第4行: 与第2行重复",
+        "第5行 企业名称: 与第2行重复",
+        "第6行 行业代码: 行业代码应为 GB/T 4754-2017 的 4 位小类代码",
+        "第6行 上市状态: “退市”应为 无 / 上市后备 / 已上市",
+        "第6行 从业人员: 不能为负数",
+        "第6行 联系电话: 联系电话应为 11 位手机号（1 开头）或带区号的座机（如 0710-1234567）",
+    ]
+    assert counts() == before
