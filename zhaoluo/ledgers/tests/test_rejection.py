@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import zipfile
 from unittest import mock
 
 import pytest
+from openpyxl import Workbook
 
 from zhaoluo.ledgers import engine
 
@@ -115,3 +117,36 @@ def test_a_name_repeated_without_a_code_is_reported_once(world, tmp_path):
     result = zhaoluo("import", "projects", str(write_csv(tmp_path / "dup.csv", [HEADER, *rows])))
     assert result.code == 2
     assert result.errors == ["第3行 项目名称: 与第2行重复"]
+
+
+def test_row_numbers_count_empty_rows_above_the_header(world, tmp_path):
+    path = tmp_path / "low.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.cell(row=5, column=2, value="项目名称")  # the table starts at B5, as some offices lay it out
+    sheet.cell(row=5, column=3, value="计划总投资（万元）")
+    sheet.cell(row=6, column=2, value="好项目")
+    sheet.cell(row=6, column=3, value=5000)
+    sheet.cell(row=8, column=2, value="坏项目")  # row 7 left empty
+    sheet.cell(row=8, column=3, value="五千")
+    workbook.save(path)
+    result = zhaoluo("import", "projects", str(path))
+    assert result.code == 2
+    assert result.errors == ["第8行 计划总投资（万元）: “五千”不是金额，应为万元数字，如 15000、15,000、1.5亿元"]
+
+
+def test_a_workbook_whose_sheet_cannot_be_read_is_refused_with_exit_1(world, tmp_path):
+    good = tmp_path / "good.xlsx"
+    workbook = Workbook()
+    workbook.save(good)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as old, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = b"<worksheet><sheetData><row r=" if item.filename.endswith("sheet1.xml") else old.read(item)
+            new.writestr(item.filename, data)
+    before = counts()
+    result = zhaoluo("import", "projects", str(broken))
+    assert result.code == 1
+    assert "工作簿无法读取" in result.err
+    assert counts() == before
