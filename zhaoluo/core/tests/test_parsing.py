@@ -358,6 +358,11 @@ def test_codes_of_the_wrong_length_characters_or_check_character_are_rejected(wr
     assert why in rejected(p.uscc, written)
 
 
+@pytest.mark.parametrize("cell", [914206071234567890, 9.14206071234568e17, 124206070000000000])
+def test_a_code_that_excel_turned_into_a_number_is_refused_with_the_reason(cell: object) -> None:
+    assert "Excel 存成了数字" in rejected(p.uscc, cell)
+
+
 @settings(max_examples=300)
 @given(valid_usccs())
 def test_any_valid_code_is_accepted_also_in_lower_case_and_full_width(code: str) -> None:
