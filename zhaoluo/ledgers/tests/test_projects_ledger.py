@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.ledgers.models import ImportRun
+from zhaoluo.orgs.models import Official, Unit
 from zhaoluo.projects.choices import Stage, TransitionKind
 from zhaoluo.projects.models import Project, StageTransition
 from zhaoluo.testing import factories as f
@@ -181,3 +182,21 @@ def test_an_export_follows_the_list_filters(world, tmp_path):
     expected += ["跨年项目01", "跨年项目02", "跨年项目05", "跨年项目06"]
     assert sorted(names) == sorted(expected)
     assert zhaoluo("export", "projects", str(out), "colour=red").code == 1
+
+
+def test_a_name_shared_by_two_officials_or_a_unit_of_another_district_is_an_error_not_a_guess(world, tmp_path):
+    Official.objects.create(name="李专", title="科员", unit=world.township_unit)  # a second 李专 in the district
+    Unit.objects.create(name="襄城区发改局", region=world.other_district)
+    rows = [
+        ["项目名称", "计划总投资（万元）", "专班成员", "牵头单位"],
+        ["双沟纺纱", "5000", "李专", "区发改局"],
+        ["黄集粮油", "5000", "赵牵头", "襄城区发改局"],
+    ]
+    before = counts()
+    result = zhaoluo("import", "projects", str(write_csv(tmp_path / "names.csv", rows)))
+    assert result.code == 2
+    assert result.errors == [
+        "第2行 专班成员: 本区有 2 名干部同名“李专”，请在系统中区分后再导入",
+        "第3行 牵头单位: 单位“襄城区发改局”不是本区单位",
+    ]
+    assert counts() == before
