@@ -132,7 +132,11 @@ class ImportContext:
     def unknown_name(self, row: int, key: str, message: str, value: Any) -> None:
         """A name the platform does not know: created with a warning, or under --strict an error."""
         if self.strict:
-            self.error(row, key, message.replace("已新建", "未找到") + "（--strict 模式下不自动新建）", value)
+            # The hint after the name is about the record just created ("临时地区代码…"), which
+            # under --strict does not exist.
+            if "”（" in message:
+                message = message.split("”（", 1)[0] + "”"
+            self.error(row, key, message.replace("已新建", "未找到", 1) + "（--strict 模式下不自动新建）", value)
         else:
             self.warn(row, key, message, value)
 
