@@ -7,9 +7,11 @@ import zipfile
 from unittest import mock
 
 import pytest
+from django.db import DatabaseError
 from openpyxl import Workbook
 
 from zhaoluo.ledgers import engine
+from zhaoluo.projects.services import ledger as ledger_services
 
 from .conftest import counts, write_csv, write_xlsx, zhaoluo
 
@@ -149,4 +151,33 @@ def test_a_workbook_whose_sheet_cannot_be_read_is_refused_with_exit_1(world, tmp
     result = zhaoluo("import", "projects", str(broken))
     assert result.code == 1
     assert "工作簿无法读取" in result.err
+    assert counts() == before
+
+
+def test_a_database_failure_in_a_late_chunk_leaves_no_partial_import(world, tmp_path):
+    """Checklist G4: a fault injected while writing the third chunk; the first two chunks were
+    already written in the same transaction and must be gone too."""
+    rows = [
+        [f"G-{i:03d}", f"好项目{i:03d}", "某公司", "", "5000", "否", "2020-01-01", "", "", "", ""] for i in range(21)
+    ]
+    path = write_csv(tmp_path / "fault.csv", [HEADER, *rows])
+    before = counts()
+    original = engine.run_import
+    calls = {"n": 0}
+    real_insert = ledger_services._insert
+
+    def failing_third_time(created, ctx):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        real_insert(created, ctx)
+        if calls["n"] == 3:
+            raise DatabaseError("disk I/O error")
+
+    with (
+        mock.patch("zhaoluo.ledgers.services.run_import", lambda **kw: original(**{**kw, "chunk_size": 7})),
+        mock.patch.object(ledger_services, "_insert", failing_third_time),
+    ):
+        result = zhaoluo("import", "projects", str(path))
+    assert calls["n"] == 3
+    assert result.code == 2
+    assert result.errors == ["第16行: 第16–22行写入数据库失败：disk I/O error"]
     assert counts() == before
