@@ -430,3 +430,17 @@ def test_an_empty_list_has_no_items(written: object) -> None:
 )
 def test_text_is_trimmed_of_spaces_of_either_width(written: object, expected: str) -> None:
     assert p.text(written) == expected
+
+
+def test_no_model_keeps_a_number_as_float() -> None:
+    """Checklist G6: money (万元) and indicator values are Decimal end to end, never binary floats."""
+    from django.apps import apps
+    from django.db import models
+
+    floats = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FloatField)
+    ]
+    assert floats == []
