@@ -94,6 +94,29 @@ def test_the_2020_ledgers_of_60_projects_and_their_funds_give_the_figures_counte
     assert stats(2020, "--region", "420607") == stats(2020)
 
 
+def test_the_2020_figures_of_one_township_are_counted_from_its_rows_only(world):
+    """双沟镇 (420607103) holds rows 1–12, 31–60; 张湾街道 has 13–24 and 黄集镇 25–30.
+    key signed 2020: rows 1–12 + 51, 52 = 14; key started 2020: none (13–30 are elsewhere);
+    producing: 31–36 = 6; at capacity: 35, 36 = 2; strategic ≥ 1 亿: 1, 2, 5, 6, 11 + 37, 38,
+    39, 42, 44 + 51 = 11; started 2020: 37 (1), 38 (213), 39 (0) → min 0, median 1, max 213.
+    Funds of its projects: 2020 = XZ2020-031 30000万元 + XZ2020-037 15170 = 45170;
+    2019 = XZ2020-031 2.5亿元 + XZ2020-032 35,000 = 60000; (45170 / 60000 − 1) × 100 =
+    −24.7166… → −24.72."""
+    assert zhaoluo("import", "projects", str(FIXTURES / "projects_2020.csv")).code == 0
+    assert zhaoluo("import", "funds", str(FIXTURES / "funds_2020.csv")).code == 0
+    assert stats(2020, "--region", "420607103") == {
+        "key_projects_signed": 14,
+        "key_projects_started": 0,
+        "key_projects_producing": 6,
+        "key_projects_at_capacity": 2,
+        "strategic_100m_signed": 11,
+        "funds_arrived": Decimal("45170"),
+        "funds_yoy_pct": Decimal("-24.72"),
+        "sign_to_start_days": {"min": 0, "median": 1, "max": 213},
+        **NOT_YET_RECORDED,
+    }
+
+
 def test_the_2020_ledger_is_read_the_way_the_clerk_wrote_it(world):
     assert zhaoluo("import", "projects", str(FIXTURES / "projects_2020.csv")).code == 0
     first = Project.objects.get(code="XZ2020-001")
