@@ -238,6 +238,10 @@ def uscc(value: Any) -> str | None:
     """GB 32100-2015, 18 characters with a correct check character; lower case and full-width normalised."""
     if is_blank(value):
         return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # An all-digit code typed into a General cell becomes a number, and Excel keeps only
+        # 15 significant digits: the last three are already lost, whatever the check says.
+        raise ParseError("统一社会信用代码被 Excel 存成了数字（只保留 15 位有效数字），请将该列设为文本格式后重新填写")
     code = normalise_uscc(text(value))
     try:
         validate_uscc(code)

@@ -25,6 +25,9 @@ def indicator_values_write(rows: Sequence[Row], ctx: ImportContext) -> None:
     catalogue = {i.name: i for i in Indicator.objects.all()}
     regions = _regions(ctx)
     planned: list[tuple[Row, Key, Any]] = []
+    # The engine compares keys as written; 襄州区 and 420607 are one region, so the resolved
+    # key is checked here (across chunks too), before two rows race for one record.
+    seen: dict[Key, int] = ctx.memo.setdefault("indicator_keys", {})
     for row in rows:
         values = row.values
         indicator = catalogue.get(values["indicator"])
@@ -45,7 +48,12 @@ def indicator_values_write(rows: Sequence[Row], ctx: ImportContext) -> None:
             ctx.error(row.number, "value", f"{indicator.name}不能为负数", row.raw.get("value"))
             continue
         kind, period = values["period"]
-        planned.append((row, (region.pk, kind, period, indicator.pk), values["value"]))
+        key = (region.pk, kind, period, indicator.pk)
+        if key in seen:
+            ctx.error(row.number, "", f"与第{seen[key]}行重复（同一地区、期间、指标）", values["region"])
+            continue
+        seen[key] = row.number
+        planned.append((row, key, values["value"]))
     if ctx.has_errors:
         return
     _write(planned, ctx)
@@ -103,6 +111,7 @@ def _write(planned: list[tuple[Row, Key, Any]], ctx: ImportContext) -> None:
             for name, origin in provenance.items():
                 setattr(current, name, origin)
             current.version += 1
+            current.updated_at = now  # bulk_update does not apply auto_now
             changed.append((current, before))
         else:
             ctx.result.unchanged += 1

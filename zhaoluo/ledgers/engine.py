@@ -109,6 +109,8 @@ class ImportContext:
         self.result = result
         self.shown: dict[str, str] = {}  # column key → header as written in the file
         self.resolver = Resolver(self)
+        # Scratch space a kind's writer keeps across chunks (e.g. record keys it resolved).
+        self.memo: dict[str, Any] = {}
         self._max_errors: int = settings.ZHAOLUO_LEDGER_MAX_ERRORS
 
     def header(self, key: str) -> str:
@@ -131,7 +133,11 @@ class ImportContext:
     def unknown_name(self, row: int, key: str, message: str, value: Any) -> None:
         """A name the platform does not know: created with a warning, or under --strict an error."""
         if self.strict:
-            self.error(row, key, message.replace("已新建", "未找到") + "（--strict 模式下不自动新建）", value)
+            # The hint after the name is about the record just created ("临时地区代码…"), which
+            # under --strict does not exist.
+            if "”（" in message:
+                message = message.split("”（", 1)[0] + "”"
+            self.error(row, key, message.replace("已新建", "未找到", 1) + "（--strict 模式下不自动新建）", value)
         else:
             self.warn(row, key, message, value)
 
@@ -187,6 +193,10 @@ def run_import(
         here = context.current()
         with context.using(context.RequestContext(ip=here.ip, source="import")), transaction.atomic():
             _import_rows(sheet.rows, header, kind, ctx, chunk_size)
+            # Parsing reports as it reads and writers at the end of a chunk; the clerk works
+            # down the sheet, so the list follows the rows.
+            result.errors.sort(key=lambda issue: issue.row)
+            result.warnings.sort(key=lambda issue: issue.row)
             if ctx.has_errors or dry_run:
                 transaction.set_rollback(True)
             else:
@@ -227,6 +237,7 @@ def _map_header(number: int, cells: list[Any], kind: Kind, ctx: ImportContext) -
     ctx.result.header_row = number
     names = kind.header_names()
     found: dict[str, int] = {}
+    wrong_unit: set[str] = set()
     columns: list[tuple[int, Column]] = []
     for index, cell in enumerate(cells):
         shown = normalise(text(cell)) if not is_blank(cell) else ""
@@ -234,7 +245,9 @@ def _map_header(number: int, cells: list[Any], kind: Kind, ctx: ImportContext) -
             continue
         column = names.get(header_key(shown))
         if column is None:
-            _unknown_header(number, shown, kind, ctx)
+            misread = _unknown_header(number, shown, kind, ctx)
+            if misread is not None:
+                wrong_unit.add(misread)
             continue
         if column.key in found:
             ctx.error(number, "", f"列“{shown}”重复出现")
@@ -243,20 +256,24 @@ def _map_header(number: int, cells: list[Any], kind: Kind, ctx: ImportContext) -
         ctx.shown[column.key] = text(cell).strip()
         columns.append((index, column))
     for column in kind.columns:
-        if column.required and column.key not in found:
+        # A column present in the wrong unit already has its message; "missing" would mislead.
+        if column.required and column.key not in found and column.key not in wrong_unit:
             ctx.error(number, "", f"缺少必填列“{column.title}”")
     return Header(number, columns)
 
 
-def _unknown_header(number: int, shown: str, kind: Kind, ctx: ImportContext) -> None:
+def _unknown_header(number: int, shown: str, kind: Kind, ctx: ImportContext) -> str | None:
+    """Warn about a column the kind does not have; a known column in another unit is an error.
+    Returns the key of that known column."""
     match = _UNIT_SUFFIX.match(shown.replace(" ", ""))
     if match:
         base = header_key(match[1])
         for column in kind.columns:
             if column.unit and base in (header_key(column.header), column.key):
                 ctx.error(number, "", f"列“{shown}”的单位应为{column.unit}，请换算后填写")
-                return
+                return column.key
     ctx.warn(number, "", f"未识别的列“{shown}”，已忽略")
+    return None
 
 
 def _import_rows(
@@ -303,18 +320,22 @@ def _parse_row(number: int, cells: list[Any], header: Header, kind: Kind, ctx: I
 
 
 def _first_in_file(row: Row, kind: Kind, seen: dict[str, dict[Any, int]], ctx: ImportContext) -> bool:
-    checks: list[tuple[str, Any]] = []
+    # Unique columns first: a row keyed by its name repeats both the key and the name, and the
+    # clerk should read that once, against the column, not twice.
+    checks: list[tuple[str, Any]] = [(key, row.values.get(key)) for key in kind.unique_in_file]
     if kind.row_key is not None:
         checks.append(("__key__", kind.row_key(row.values)))
-    checks += [(key, row.values.get(key)) for key in kind.unique_in_file]
     ok = True
+    reported: set[int] = set()
     for slot, value in checks:
         if value in (None, "", ()):
             continue
         earlier = seen[slot].get(value)
         if earlier is not None:
-            column = "" if slot == "__key__" else slot
-            ctx.error(row.number, column, f"与第{earlier}行重复", row.raw.get(slot))
+            if earlier not in reported:
+                column = "" if slot == "__key__" else slot
+                ctx.error(row.number, column, f"与第{earlier}行重复", row.raw.get(slot))
+                reported.add(earlier)
             ok = False
         else:
             seen[slot][value] = row.number

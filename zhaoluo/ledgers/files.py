@@ -159,10 +159,12 @@ def _inflate_checked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: 
 
 
 def check_csv(path: Path) -> None:
+    """No text file has a NUL byte; the csv module would pass one through into the cells (and
+    PostgreSQL refuses it in text), so the whole file is looked at, not only its head."""
     with path.open("rb") as handle:
-        head = handle.read(8192)
-    if b"\x00" in head:
-        raise FileRejected("文件不是文本格式的 CSV")
+        while chunk := handle.read(_CHUNK):
+            if b"\x00" in chunk:
+                raise FileRejected("文件不是文本格式的 CSV")
 
 
 def detect_encoding(path: Path) -> str:
@@ -203,11 +205,12 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         sheet = workbook.get_sheet_by_index(0)
     except Exception as exc:  # calamine reports every parse failure as its own error types
         raise FileRejected("工作簿无法读取，请确认是 Excel 保存的 .xlsx 文件") from exc
-    # calamine's rows start at the first used cell; Excel's row numbers start at 1.
-    first = sheet.start[0] + 1 if sheet.start else 1
+    # calamine (0.9) trims the columns before the first used cell, but iter_rows still yields
+    # every row from the top of the sheet, empty ones included: its position is Excel's row
+    # number minus one. (Adding sheet.start counted the empty rows above a table twice.)
     try:
         for offset, cells in enumerate(sheet.iter_rows()):
-            yield first + offset, cells
+            yield offset + 1, cells
     finally:
         workbook.close()
 

@@ -346,6 +346,9 @@ def funds_write(rows: Sequence[Row], ctx: ImportContext) -> None:
     this_month = month_start(clock.today())
     new: list[FundArrival] = []
     updated: list[tuple[FundArrival, dict[str, Any]]] = []
+    # The engine compares keys as written; a project named by 编号 in one row and by 名称 in
+    # another is one project, so the resolved key is checked here (across chunks too).
+    seen: dict[tuple[int, dt.date, str], int] = ctx.memo.setdefault("fund_keys", {})
     for row in rows:
         project = projects.get(row.number)
         if project is None:
@@ -354,6 +357,11 @@ def funds_write(rows: Sequence[Row], ctx: ImportContext) -> None:
         if period > this_month:
             ctx.error(row.number, "period", "不能登记未来月份的到位资金", row.raw.get("period"))
             continue
+        if (project.pk, period, origin) in seen:
+            earlier = seen[(project.pk, period, origin)]
+            ctx.error(row.number, "", f"与第{earlier}行重复（同一项目、期间、资金来源）", project.name)
+            continue
+        seen[(project.pk, period, origin)] = row.number
         fund = existing.get((project.pk, period, origin))
         if fund is None:
             new.append(FundArrival(project=project, period=period, origin=origin, amount=amount))
