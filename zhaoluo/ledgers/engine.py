@@ -27,6 +27,7 @@ from .files import FileRejected, Limits, detect_format, open_sheet
 from .models import ImportRun
 from .resolve import Resolver
 from .spec import Column, Kind, Row, header_key
+from .xlsx import FORMULA_STARTS
 
 _HEADER_SCAN_ROWS = 30
 _UNIT_SUFFIX = re.compile(r"^(.*)\((.*)\)$")
@@ -295,12 +296,20 @@ def _import_rows(
         _write(chunk, kind, ctx)
 
 
+def _unquoted(cell: Any) -> Any:
+    """Our exports put `'` before text a spreadsheet would run as a formula (xlsx.safe_text);
+    reading such a file back takes exactly that apostrophe off again, so the round trip holds."""
+    if isinstance(cell, str) and len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
 def _parse_row(number: int, cells: list[Any], header: Header, kind: Kind, ctx: ImportContext) -> Row | None:
     values: dict[str, Any] = {}
     raw: dict[str, Any] = {}
     ok = True
     for index, column in header.columns:
-        cell = cells[index] if index < len(cells) else None
+        cell = _unquoted(cells[index]) if index < len(cells) else None
         raw[column.key] = cell
         if column.required and is_blank(cell):
             ctx.error(number, column.key, "必填，不能为空", cell)
