@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from zhaoluo.core import calendar, clock
 from zhaoluo.core.htmx import AuthedRequest
@@ -27,6 +28,7 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 @login_required
+@require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     today = clock.today()
     monday, sunday = week_of(today)
