@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ANONYMOUS = "anonymous"
+# One persona of each kind of scope, for routes marked `sample`.
+SAMPLE_PERSONAS = frozenset({ANONYMOUS, "investment", "township_user", "enterprise_user", "sysadmin", "nobody"})
 # Attribute names of the `world` fixture's users.
 PERSONAS: tuple[str, ...] = (
     "investment",
@@ -126,6 +128,8 @@ class Route:
     json_errors: bool = True
     # What an anonymous visitor gets per method; unset: 302 to login (pages) or 401 (API).
     anonymous: Mapping[str, int] = field(default_factory=dict)
+    # An expensive page that is the same for every signed-in persona: checked for SAMPLE_PERSONAS.
+    sample: bool = False
 
     @property
     def names_a_record(self) -> bool:
@@ -206,7 +210,7 @@ ROUTES: tuple[Route, ...] = (
     Route("api-units", {"GET": everyone()}, api=True),
     Route("api-townships", {"GET": everyone()}, api=True),
     # The schema answers in OpenAPI's own media type, its 401 included.
-    Route("api-schema", {"GET": everyone()}, api=True, json_errors=False),
+    Route("api-schema", {"GET": everyone()}, api=True, json_errors=False, sample=True),
     Route("api-docs", {"GET": everyone()}, api=True, json_errors=False),
     # ---- API: projects
     Route("api-project-list", {"GET": everyone(), "POST": only(CREATE_PROJECTS, API_INVALID)}, api=True),

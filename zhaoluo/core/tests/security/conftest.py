@@ -7,10 +7,13 @@ import json
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
 
+from zhaoluo.core.models import AuditEvent
 from zhaoluo.projects.choices import Stage, TransitionKind
 from zhaoluo.projects.models import Milestone, Project, StageTransition
 from zhaoluo.testing import factories as f
@@ -62,3 +65,26 @@ def send(client: Client, method: str, url: str, *, api: bool, data: dict | None 
     if method == "POST":
         return client.post(url, data, **extra)
     return client.generic(method, url, "", **extra)
+
+
+# Read-audit events (someone viewed or exported records) are the one write a GET may make:
+# they record the read and change no record. None exist yet; the audit log may add them.
+READ_AUDIT_SUFFIXES = (".viewed", ".exported", ".downloaded", ".read")
+
+
+def db_state() -> dict[str, list[tuple]]:
+    """Every row of every table, except sessions (the session store is the login itself)."""
+    state: dict[str, list[tuple]] = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model is Session:
+            continue
+        rows = model._default_manager.order_by("pk")
+        if model is AuditEvent:
+            for suffix in READ_AUDIT_SUFFIXES:
+                rows = rows.exclude(action__endswith=suffix)
+        state[model._meta.db_table] = list(rows.values_list())
+    return state
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return [table for table in before if before[table] != after.get(table)]

@@ -1,5 +1,9 @@
 """B1: deny by default on every URL. The matrix (zhaoluo/testing/permission_matrix.py)
-names every route; each route answers every persona as declared there."""
+names every route; each route answers every persona as declared there.
+
+B5's "no GET changes the database" is checked here too: every row of every table is the
+same after a route's requests as before (GETs, and the empty writes the matrix sends, which
+must all be refused or invalid)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from zhaoluo.orgs.choices import Role
 from zhaoluo.orgs.models import User
 from zhaoluo.testing import permission_matrix as pm
 
-from .conftest import client_as, send
+from .conftest import changed_tables, client_as, db_state, send
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +95,11 @@ def test_each_route_answers_each_persona_as_the_matrix_says(world, targets, name
     route = pm.BY_NAME[name]
     url = reverse(name, kwargs=route.kwargs(targets))
     wrong: list[str] = []
-    for persona in (pm.ANONYMOUS, *pm.PERSONAS):
-        client = client_as(world, persona)
+    clients = {p: client_as(world, p) for p in (pm.ANONYMOUS, *pm.PERSONAS)}
+    before = db_state()
+    for persona, client in clients.items():
+        if route.sample and persona not in pm.SAMPLE_PERSONAS:
+            continue
         for method in pm.ALL_METHODS:
             rule = route.methods.get(method)
             # A method the route does not take is 405 for everyone: two personas show it.
@@ -106,6 +113,7 @@ def test_each_route_answers_each_persona_as_the_matrix_says(world, targets, name
             problem = _check(response, expected, api=route.api and route.json_errors, anonymous=persona == pm.ANONYMOUS)
             if problem:
                 wrong.append(f"{method} {url} as {persona}: {problem}")
+    wrong += [f"{url} changed {table}" for table in changed_tables(before, db_state())]
     assert wrong == [], "\n".join(wrong)
 
 
@@ -131,6 +139,7 @@ def test_every_admin_route_is_the_system_administrators_alone(world):
     login = reverse("admin:login")
     wrong: list[str] = []
     clients = {p: client_as(world, p) for p in pm.ADMIN_PERSONAS}
+    before = db_state()
     for name in ADMIN_NAMES:
         url = reverse(name, kwargs=_admin_kwargs(name, NAMED[name], world))
         for persona, client in clients.items():
@@ -148,6 +157,7 @@ def test_every_admin_route_is_the_system_administrators_alone(world):
                 ok = status == 302 and where.startswith(login)
             if not ok:
                 wrong.append(f"GET {url} as {persona}: {status} {where}")
+    wrong += [f"the admin's pages changed {table}" for table in changed_tables(before, db_state())]
     assert wrong == [], "\n".join(wrong)
 
 
