@@ -7,7 +7,9 @@ Show the form; on a valid POST call the service; then
 - a stale version (ConflictError) → the form again saying who changed what since the
   version the user read, with those fields' current values, 409, nothing saved;
 - a service's PermissionDeniedError → 403 (a record outside the user's scope is the
-  selectors' 404, before any of this runs).
+  selectors' 404, before any of this runs);
+- a create (`once` names it) carries a hidden token issued with the form: submitted twice,
+  it makes one record and the second submission is led to it (core/idempotency.py).
 
 Project actions, the project create form and the enterprise edit form all use it.
 """
@@ -25,6 +27,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from . import idempotency
 from .errors import ConflictError, PermissionDeniedError
 from .forms import apply_service_errors, mark_invalid
 from .htmx import AuthedRequest, redirect_after_post, render_page, wants_fragment
@@ -36,6 +39,8 @@ class Done:
 
     message: str
     url: str
+    # The record made, when the action creates one: a replayed submission is led to it.
+    obj: models.Model | None = None
 
 
 Perform = Callable[[forms.Form], "str | Done"]
@@ -57,6 +62,8 @@ class Action:
     labels: dict[str, str] = field(default_factory=dict)
     intro: str = ""
     field_class: str = "col-12"
+    # Set on creates ("projects.create"): the scope of the form's idempotency token.
+    once: str = ""
 
     def label(self, name: str) -> str:
         return label_of(self.model, name, self.labels)
@@ -118,10 +125,12 @@ def run_action(
         raise PermissionDenied(denied)
     status = 200
     conflict = None
+    if action.once:
+        _add_token_field(action.form)
     if request.method == "POST":
         if action.form.is_valid():
             try:
-                outcome = action.perform(action.form)
+                outcome = _perform(request, action, success_url)
             except ConflictError as exc:
                 conflict, status = conflict_context(exc, action), 409
             except ValidationError as exc:
@@ -131,6 +140,9 @@ def run_action(
             except PermissionDeniedError as exc:
                 raise PermissionDenied(str(exc)) from exc
             else:
+                if isinstance(outcome, idempotency.Replay):
+                    messages.info(request, "该表单已提交过，未重复保存；以下是当时保存的结果")
+                    return redirect_after_post(request, outcome.url or success_url)
                 done = outcome if isinstance(outcome, Done) else Done(outcome, success_url)
                 messages.success(request, done.message)
                 return redirect_after_post(request, done.url)
@@ -148,6 +160,33 @@ def run_action(
     if fragment is None:
         return render(request, page, full_context, status=status)
     return render_page(request, page, fragment, full_context, status=status)
+
+
+def _add_token_field(form: forms.Form) -> None:
+    """The hidden token of a create form: a fresh UUID each time the form is shown, kept
+    when the form comes back with errors (the failed submission claimed nothing)."""
+    if idempotency.FIELD not in form.fields:
+        form.fields[idempotency.FIELD] = forms.UUIDField(
+            required=False, widget=forms.HiddenInput, initial=idempotency.new_key
+        )
+
+
+def _perform(request: AuthedRequest, action: Action, success_url: str) -> str | Done | idempotency.Replay:
+    if not action.once:
+        return action.perform(action.form)
+
+    def describe(outcome: str | Done) -> tuple[models.Model | None, str]:
+        if isinstance(outcome, Done):
+            return outcome.obj, outcome.url or success_url
+        return None, success_url
+
+    return idempotency.run_once(
+        user=request.user,
+        key=action.form.cleaned_data.get(idempotency.FIELD),
+        scope=action.once,
+        create=lambda: action.perform(action.form),
+        describe=describe,
+    )
 
 
 def _error_keys(exc: ValidationError) -> list[str]:

@@ -6,6 +6,7 @@
 - `service_errors(...)`: a service's Django ValidationError becomes a 400 keyed by API field names.
 - `VersionedMixin`: an update must say which version it was based on (optimistic lock, 409).
 - Upload checks: size limit, extension allowlist and magic bytes.
+- `create_once(...)`: a create made safe to retry with an `Idempotency-Key` header.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
 
-from . import parsing
+from . import idempotency, parsing
 from .api import validation_fields
 from .uploads import validate_evidence
 
@@ -238,3 +242,43 @@ class AmountField(serializers.DecimalField):
         if value is None:
             self.fail("invalid")
         return super().to_internal_value(value)
+
+
+# ---------------------------------------------------------------- idempotent creates
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER,
+    OpenApiTypes.UUID,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "可选：客户端生成的 UUID。同一令牌重复提交不会重复创建，返回首次创建的记录（响应头 Idempotent-Replayed: true）"
+    ),
+)
+
+
+def create_once(
+    request: Request,
+    scope: str,
+    create: Callable[[], Any],
+    respond: Callable[[Any], Response],
+) -> Response:
+    """A POST that creates, made safe to retry with an `Idempotency-Key` header (a UUID).
+
+    The first request with a key creates and answers as usual; a repeat with the same key
+    creates nothing and answers with the record the first one made, marked
+    `Idempotent-Replayed: true`. Without the header the request runs as before.
+    """
+    key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
+    outcome = idempotency.run_once(
+        user=request.user, key=key, scope=scope, create=create, describe=lambda obj: (obj, "")
+    )
+    if not isinstance(outcome, idempotency.Replay):
+        return respond(outcome)
+    obj = outcome.instance()
+    if obj is None:
+        raise Http404("该提交令牌对应的记录已不存在")
+    response = respond(obj)
+    response[idempotency.REPLAYED_HEADER] = "true"
+    return response

@@ -38,6 +38,18 @@ def claim_version(instance: models.Model, expected_version: int | None, submitte
     raise _conflict(current, expected_version)
 
 
+def check_version(instance: models.Model, expected_version: int | None) -> None:
+    """Refuse a stale edit before judging it: a stage move checks the stage the user saw,
+    so a second click on a page read before someone else moved the project is told who
+    moved it (409), not that the move no longer fits the stage. The claim still happens
+    later, atomically, in claim_version."""
+    if expected_version is None:
+        return
+    current = type(instance)._default_manager.filter(pk=instance.pk).first()
+    if current is not None and current.version != expected_version:  # type: ignore[attr-defined]
+        raise _conflict(current, expected_version)
+
+
 def _conflict(current: models.Model, expected_version: int) -> ConflictError:
     version: int = current.version  # type: ignore[attr-defined]
     events = list(

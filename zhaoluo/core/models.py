@@ -172,3 +172,27 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
+class IdempotencyKey(models.Model):
+    """A create that has been done once: the token a form (or an API client) sent with it,
+    and the record it made, so the same submission a second time leads to that record
+    instead of making another. See core/idempotency.py."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.UUIDField(_("幂等令牌"))
+    scope = models.CharField(_("操作"), max_length=64, help_text=_("例如 projects.create"))
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    url = models.CharField(_("结果地址"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等令牌")
+        verbose_name_plural = _("幂等令牌")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

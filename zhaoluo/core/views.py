@@ -39,6 +39,7 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 @login_required
+@require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     today = clock.today()
     monday, sunday = week_of(today)

@@ -14,11 +14,13 @@ from rest_framework.response import Response
 from zhaoluo.chains.models import Cluster
 from zhaoluo.core import pi, privacy
 from zhaoluo.core.api_support import (
+    IDEMPOTENCY_KEY,
     ApiMixin,
     LabelledErrorsMixin,
     ScopedPrimaryKeyField,
     VersionedMixin,
     acting_user,
+    create_once,
     errors,
     service_errors,
     unscoped,
@@ -140,6 +142,7 @@ def _require(user: Any) -> None:
     create=extend_schema(
         summary="登记企业（科经局、招商人员）",
         tags=TAG,
+        parameters=[IDEMPOTENCY_KEY],
         request=EnterpriseWriteSerializer,
         responses={201: EnterpriseSerializer, **errors(400, 403)},
     ),
@@ -188,11 +191,19 @@ class EnterpriseViewSet(ApiMixin, viewsets.GenericViewSet[Enterprise]):
         district = org_selectors.district_of(request.user)
         if district is None:  # pragma: no cover - roles that manage always have a district
             raise PermissionDeniedError("您的账号没有所属区，不能登记企业")
-        with service_errors(serializer):
-            enterprise = services.enterprise_create(
-                by=acting_user(request), district=district, data=serializer.validated_data
-            )
-        return Response(EnterpriseSerializer(enterprise).data, status=status.HTTP_201_CREATED)
+
+        def create() -> Enterprise:
+            with service_errors(serializer):
+                return services.enterprise_create(
+                    by=acting_user(request), district=district, data=serializer.validated_data
+                )
+
+        return create_once(
+            request,
+            "enterprises.create",
+            create,
+            lambda e: Response(EnterpriseSerializer(e).data, status=status.HTTP_201_CREATED),
+        )
 
     def partial_update(self, request: Request, pk: str) -> Response:
         enterprise = self.enterprise()

@@ -18,13 +18,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from zhaoluo.core.api_support import ApiMixin, acting_user, errors, service_errors
+from zhaoluo.core.api_support import IDEMPOTENCY_KEY, ApiMixin, acting_user, create_once, errors, service_errors
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.orgs.selectors import district_of
 
 from . import selectors, services
 from .filters import FundFilterSet, ProjectFilterSet
-from .models import FundArrival, Milestone, Project
+from .models import FundArrival, Milestone, ProgressReport, Project
 from .permissions import require_manage, require_report
 from .serializers import (
     AdvanceSerializer,
@@ -76,6 +76,7 @@ def _validated(serializer_class: type[Any], request: Request, **kwargs: Any) -> 
     create=extend_schema(
         summary="新建项目（招商人员）",
         tags=PROJECT_TAG,
+        parameters=[IDEMPOTENCY_KEY],
         request=ProjectCreateSerializer,
         responses={201: ProjectDetailSerializer, **errors(400, 403)},
     ),
@@ -121,11 +122,19 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
         district = district_of(request.user)
         if district is None:  # pragma: no cover - require_manage passes only users of a district
             raise PermissionDeniedError("您的账号没有所属区，不能新建项目")
-        with service_errors(serializer):
-            project = services.project_create(
-                by=acting_user(request), district=district, data=data, stage_data={"stage": stage} if stage else None
-            )
-        return self.detail_response(project, status.HTTP_201_CREATED)
+
+        def create() -> Project:
+            with service_errors(serializer):
+                return services.project_create(
+                    by=acting_user(request),
+                    district=district,
+                    data=data,
+                    stage_data={"stage": stage} if stage else None,
+                )
+
+        return create_once(
+            request, "projects.create", create, lambda p: self.detail_response(p, status.HTTP_201_CREATED)
+        )
 
     def partial_update(self, request: Request, pk: str) -> Response:
         project = self.project()
@@ -268,7 +277,7 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
         methods=["POST"],
         summary="新增方案节点",
         tags=PROJECT_TAG,
-        parameters=[ID],
+        parameters=[ID, IDEMPOTENCY_KEY],
         request=MilestoneCreateSerializer,
         responses={201: MilestoneSerializer, **errors(400, 403, 404)},
     )
@@ -279,9 +288,17 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
             return Response(MilestoneSerializer(project.milestones.all(), many=True).data)
         require_report(request.user, project)
         serializer = _validated(MilestoneCreateSerializer, request)
-        with service_errors(serializer, rename={"non_field_errors": "name"}):
-            milestone = services.milestone_create(project=project, by=acting_user(request), **serializer.validated_data)
-        return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+        def create() -> Milestone:
+            with service_errors(serializer, rename={"non_field_errors": "name"}):
+                return services.milestone_create(project=project, by=acting_user(request), **serializer.validated_data)
+
+        return create_once(
+            request,
+            "projects.milestone_create",
+            create,
+            lambda m: Response(MilestoneSerializer(m).data, status=status.HTTP_201_CREATED),
+        )
 
     # ------------------------------------------------------------ progress
 
@@ -296,7 +313,7 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
         methods=["POST"],
         summary="填报月度进展（同月再报即更正；可附照片）",
         tags=PROJECT_TAG,
-        parameters=[ID],
+        parameters=[ID, IDEMPOTENCY_KEY],
         request={"multipart/form-data": ProgressInputSerializer, "application/json": ProgressInputSerializer},
         responses={201: ProgressReportSerializer, **errors(400, 403, 404)},
     )
@@ -311,10 +328,18 @@ class ProjectViewSet(ApiMixin, viewsets.GenericViewSet[Project]):
             return Response(ProgressReportSerializer(reports, many=True, context={"request": request}).data)
         require_report(request.user, project)
         serializer = _validated(ProgressInputSerializer, request)
-        with service_errors(serializer):
-            report = services.progress_record(project=project, by=acting_user(request), **serializer.validated_data)
-        return Response(
-            ProgressReportSerializer(report, context={"request": request}).data, status=status.HTTP_201_CREATED
+
+        def create() -> ProgressReport:
+            with service_errors(serializer):
+                return services.progress_record(project=project, by=acting_user(request), **serializer.validated_data)
+
+        return create_once(
+            request,
+            "projects.progress",
+            create,
+            lambda r: Response(
+                ProgressReportSerializer(r, context={"request": request}).data, status=status.HTTP_201_CREATED
+            ),
         )
 
     # ------------------------------------------------------------ timeline
@@ -429,6 +454,7 @@ FUND_TAG = ["资金到位"]
     create=extend_schema(
         summary="登记到位资金（同项目、月份、来源再登记即更正）",
         tags=FUND_TAG,
+        parameters=[IDEMPOTENCY_KEY],
         request=FundInputSerializer,
         responses={201: FundSerializer, 200: FundSerializer, **errors(400, 403)},
     ),
@@ -451,9 +477,12 @@ class FundViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet[FundA
         project = v["project"]
         month = v["period"].replace(day=1)
         existed = self.get_queryset().filter(project=project, period=month, origin=v["origin"]).exists()
-        with service_errors(serializer):
-            fund = services.fund_record(
-                project=project, by=acting_user(request), period=v["period"], amount=v["amount"], origin=v["origin"]
-            )
+
+        def create() -> FundArrival:
+            with service_errors(serializer):
+                return services.fund_record(
+                    project=project, by=acting_user(request), period=v["period"], amount=v["amount"], origin=v["origin"]
+                )
+
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
-        return Response(FundSerializer(fund).data, status=code)
+        return create_once(request, "projects.funds", create, lambda f: Response(FundSerializer(f).data, status=code))

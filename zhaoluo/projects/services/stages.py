@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from zhaoluo.core import audit
-from zhaoluo.core.locking import claim_version
+from zhaoluo.core.locking import check_version, claim_version
 from zhaoluo.orgs.models import User
 
 from ..choices import STAGE_DATE_FIELD, STAGE_ORDER, Stage, TransitionKind
@@ -73,6 +73,7 @@ def project_advance_stage(
 ) -> StageTransition:
     """Move a project one stage forward; a dated stage takes `on` as its date."""
     require_manage(by, project)
+    check_version(project, expected_version)
     if to not in Stage.values:
         raise ValidationError({"to": f"未知的阶段：{to}"})
     if project.stage == Stage.TERMINATED:
@@ -112,6 +113,7 @@ def project_terminate(
     expected_version: int | None = None,
 ) -> StageTransition:
     require_manage(by, project)
+    check_version(project, expected_version)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "终止项目必须填写原因"})
@@ -140,6 +142,7 @@ def project_reopen(
 ) -> StageTransition:
     """Bring a terminated project back to the stage it was terminated from."""
     require_manage(by, project)
+    check_version(project, expected_version)
     reason = reason.strip()
     if project.stage != Stage.TERMINATED:
         raise ValidationError({"reason": "只有已终止的项目可以重启"})

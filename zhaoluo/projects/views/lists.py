@@ -116,7 +116,14 @@ def project_create(request: AuthedRequest) -> HttpResponse:
         project = services.project_create(
             by=request.user, district=district, data=f.service_data(), stage_data={"stage": f.cleaned_data["stage"]}
         )
-        return Done(f"项目“{project.name}”已建档", reverse("projects:detail", args=[project.pk]))
+        return Done(f"项目“{project.name}”已建档", reverse("projects:detail", args=[project.pk]), obj=project)
 
-    action = Action(title="新建项目", url=reverse("projects:create"), form=form, perform=perform, model=Project)
+    action = Action(
+        title="新建项目",
+        url=reverse("projects:create"),
+        form=form,
+        perform=perform,
+        model=Project,
+        once="projects.create",
+    )
     return run_action(request, action, allowed=allowed, denied="只有招商人员可以新建项目", page="projects/create.html")

@@ -21,7 +21,7 @@ from ..forms import (
 )
 from ..models import FundArrival, Milestone, ProgressReport
 from .actions import GET_POST, _data
-from .common import Action, run_action
+from .common import Action, Done, run_action
 
 
 def _shown_version(request: AuthedRequest, milestone: Milestone) -> int:
@@ -43,12 +43,13 @@ def _milestone(request: AuthedRequest, pk: int, mid: int) -> Milestone:
 @GET_POST
 def milestone_create(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
+    project_url = reverse("projects:detail", args=[pk])
     data, _ = _data(request)
     form = MilestoneForm(data)
 
-    def perform(f: forms.Form) -> str:
+    def perform(f: forms.Form) -> Done:
         c = f.cleaned_data
-        services.milestone_create(
+        milestone = services.milestone_create(
             project=project,
             by=request.user,
             name=c["name"],
@@ -56,7 +57,7 @@ def milestone_create(request: AuthedRequest, pk: int) -> HttpResponse:
             weight=c["weight"],
             actual_on=c["actual_on"],
         )
-        return f"已新增节点“{c['name']}”"
+        return Done(f"已新增节点“{c['name']}”", project_url, obj=milestone)
 
     action = Action(
         title="新增方案节点",
@@ -64,6 +65,7 @@ def milestone_create(request: AuthedRequest, pk: int) -> HttpResponse:
         form=form,
         perform=perform,
         model=Milestone,
+        once="projects.milestone_create",
     )
     return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
 
@@ -151,10 +153,11 @@ def milestone_delete(request: AuthedRequest, pk: int, mid: int) -> HttpResponse:
 @GET_POST
 def progress_record(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
+    project_url = reverse("projects:detail", args=[pk])
     data, files = _data(request)
     form = ProgressForm(data, files)
 
-    def perform(f: forms.Form) -> str:
+    def perform(f: forms.Form) -> Done:
         c = f.cleaned_data
         report = services.progress_record(
             project=project,
@@ -165,7 +168,7 @@ def progress_record(request: AuthedRequest, pk: int) -> HttpResponse:
             text=c["text"],
             photos=c["photos"],
         )
-        return f"{report.period.year}年{report.period.month}月进展已保存"
+        return Done(f"{report.period.year}年{report.period.month}月进展已保存", project_url, obj=report)
 
     action = Action(
         title="填报月度进展",
@@ -174,6 +177,7 @@ def progress_record(request: AuthedRequest, pk: int) -> HttpResponse:
         perform=perform,
         model=ProgressReport,
         intro="同一月份再次填报会覆盖该月的数据（照片追加）。",
+        once="projects.progress",
     )
     return run_action(request, project, action, allowed=permissions.can_report(request.user, project))
 
@@ -182,15 +186,18 @@ def progress_record(request: AuthedRequest, pk: int) -> HttpResponse:
 @GET_POST
 def fund_record(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, pk=pk)
+    project_url = reverse("projects:detail", args=[pk])
     data, _ = _data(request)
     form = FundForm(data)
 
-    def perform(f: forms.Form) -> str:
+    def perform(f: forms.Form) -> Done:
         c = f.cleaned_data
         fund = services.fund_record(
             project=project, by=request.user, period=c["period"], amount=c["amount"], origin=c["origin"]
         )
-        return f"已登记{fund.period.year}年{fund.period.month}月到位资金 {fund.amount} 万元"
+        return Done(
+            f"已登记{fund.period.year}年{fund.period.month}月到位资金 {fund.amount} 万元", project_url, obj=fund
+        )
 
     action = Action(
         title="登记到位资金",
@@ -199,5 +206,6 @@ def fund_record(request: AuthedRequest, pk: int) -> HttpResponse:
         perform=perform,
         model=FundArrival,
         intro="同一月份、同一来源再次登记即为更正金额。",
+        once="projects.funds",
     )
     return run_action(request, project, action, allowed=permissions.can_manage(request.user, project))
