@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("enterprises/", include("zhaoluo.enterprises.urls")),
     path("stats/", include("zhaoluo.stats.urls")),
     path("api/", include("zhaoluo.api_urls")),
+    path("account/", include("zhaoluo.accounts.urls")),
+    path("security/accounts/", include("zhaoluo.accounts.manage_urls")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - production serves media from nginx behind a login check

@@ -18,10 +18,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+
+from zhaoluo.accounts.authentication import GatedTokenAuthentication
 
 from .api import validation_fields
 from .uploads import validate_evidence
@@ -38,7 +40,10 @@ class ApiMixin:
     # Token first: its `WWW-Authenticate` header makes an anonymous call answer 401.
     # (A comment, not a docstring: the schema would show it on every operation.)
 
-    authentication_classes: Sequence[type[BaseAuthentication]] = [TokenAuthentication, SessionAuthentication]
+    authentication_classes: Sequence[type[BaseAuthentication]] = [
+        GatedTokenAuthentication,
+        SessionAuthentication,
+    ]
     permission_classes: Sequence[_PermissionClass] = [IsAuthenticated]
 
 

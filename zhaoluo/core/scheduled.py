@@ -11,7 +11,12 @@ from . import context
 
 
 def run_tick(today: dt.date | None = None) -> dict[str, int]:
+    from zhaoluo.accounts.services import dormant_accounts_disable, login_failures_purge
     from zhaoluo.projects.services import lights_refresh_all
 
     with context.using(context.RequestContext(source="tick")):
-        return lights_refresh_all(today=today)
+        result = lights_refresh_all(today=today)
+        # Dormant accounts go by the real clock, not the demo's ZHAOLUO_TODAY.
+        result["dormant_disabled"] = dormant_accounts_disable()
+        login_failures_purge()
+        return result

@@ -21,3 +21,5 @@ class Command(BaseCommand):
         checked, changed = result["checked"], result["changed"]
         self.stdout.write(f"亮灯：检查 {checked} 个项目，变化 {changed} 个")
         self.stdout.write(f"lights: {checked} checked, {changed} changed")
+        dormant = result.get("dormant_disabled", 0)
+        self.stdout.write(f"长期未登录账号停用 {dormant} 个 / dormant accounts disabled: {dormant}")
