@@ -34,11 +34,16 @@ from .middleware import SESSION_STARTED, forget_gate
 from .permissions import ACCOUNTS_MANAGE, can
 
 
-def _next_url(request: HttpRequest, default: str = "home") -> str:
+def _next_param(request: HttpRequest) -> str:
+    """Where to go after this step, if it is a page of this site; else empty."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return reverse(default)
+    return ""
+
+
+def _next_url(request: HttpRequest) -> str:
+    return _next_param(request) or reverse("home")
 
 
 class LoginView(auth_views.LoginView):
@@ -93,7 +98,11 @@ def password_change(request: AuthedRequest) -> HttpResponse:
                 return HttpResponseRedirect(_next_url(request))
         else:
             status = 422
-    context = {"form": form, "step": step, "step_message": selectors.STEP_MESSAGES.get(step) if step else ""}
+    context = {
+        "form": form,
+        "next": _next_param(request),
+        "step_message": selectors.STEP_MESSAGES.get(step) if step else "",
+    }
     return render(request, "accounts/password_change.html", context, status=status)
 
 
@@ -118,7 +127,7 @@ def otp_verify(request: AuthedRequest) -> HttpResponse:
         if form.is_valid():
             form.add_error("token", "动态验证码不正确或已使用过，请输入手机上显示的最新验证码")
         status = 422
-    return render(request, "accounts/otp_verify.html", {"form": form}, status=status)
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_param(request)}, status=status)
 
 
 @never_cache
@@ -142,7 +151,12 @@ def otp_enrol(request: AuthedRequest) -> HttpResponse:
             form.add_error("token", "动态验证码不正确，请确认手机时间准确后重试")
         status = 422
     secret = _b32(device)
-    context = {"form": form, "secret": secret, "required": selectors.otp_required(request.user)}
+    context = {
+        "form": form,
+        "next": _next_param(request),
+        "secret": secret,
+        "required": selectors.otp_required(request.user),
+    }
     return render(request, "accounts/otp_enrol.html", context, status=status)
 
 
