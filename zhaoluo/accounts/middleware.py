@@ -27,9 +27,15 @@ from zhaoluo.core import context
 
 from . import selectors
 
-# Session keys: when this login began, and until when the steps need not be checked again.
+# Session keys: when this login began, when the session was last renewed, and until when the
+# steps need not be checked again.
 SESSION_STARTED = "zhaoluo_auth_at"
+SESSION_TOUCHED = "zhaoluo_touched_at"
 GATE_PASSED = "zhaoluo_gate_passed_until"
+# The idle timeout is the session's expiry (SESSION_COOKIE_AGE after its last save). Saving it at
+# most once a minute, rather than on every request, spares SQLite a write lock per page; the
+# session then ends between 29 and 30 minutes after the last request.
+TOUCH_SECONDS = 60
 
 # URL namespaces of the admin interfaces (三员's own pages); the audit page's joins them.
 ADMIN_NAMESPACES = frozenset({"admin", "secadmin", "audit"})
@@ -75,6 +81,18 @@ class AdminNetworkMiddleware:
         return None
 
 
+def stamp_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """At login (user_logged_in): start the session's clocks, and skip the step check on the next
+    requests when nothing is owed even before a second factor (most accounts)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    now = timezone.now().timestamp()
+    request.session[SESSION_STARTED] = now
+    request.session[SESSION_TOUCHED] = now
+    if selectors.pending_step(user, verified=False) is None:
+        request.session[GATE_PASSED] = AccountGateMiddleware._recheck_at(user, now)
+
+
 def forget_gate(request: HttpRequest) -> None:
     """Check the steps again on the next request (after a password change or a 2FA change)."""
     request.session.pop(GATE_PASSED, None)
@@ -92,12 +110,15 @@ class AccountGateMiddleware:
         if user is None or not user.is_authenticated:
             return None
         now = timezone.now().timestamp()
-        started = request.session.get(SESSION_STARTED)
+        session = request.session
+        started = session.get(SESSION_STARTED)
         if started is None:
-            request.session[SESSION_STARTED] = now
+            session[SESSION_STARTED] = now
         elif now - started > settings.ZHAOLUO_SESSION_MAX_HOURS * 3600:
             logout(request)
             return self._login_again(request)
+        if now - session.get(SESSION_TOUCHED, 0) >= TOUCH_SECONDS:
+            session[SESSION_TOUCHED] = now
         match = request.resolver_match
         if match is not None and match.view_name in EXEMPT_VIEWS:
             return None

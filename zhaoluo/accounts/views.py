@@ -30,7 +30,7 @@ from zhaoluo.orgs.models import Official, Region, Unit, User
 from . import selectors, services
 from .backends import THROTTLED_ATTR
 from .forms import LOGIN_THROTTLED, AccountCreateForm, LoginForm, PasswordForm, RoleForm, TokenForm
-from .middleware import SESSION_STARTED, forget_gate
+from .middleware import forget_gate
 from .permissions import ACCOUNTS_MANAGE, can
 
 
@@ -49,11 +49,6 @@ def _next_url(request: HttpRequest) -> str:
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        self.request.session[SESSION_STARTED] = timezone.now().timestamp()
-        return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)
