@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
@@ -97,6 +98,8 @@ def password_change(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "next": _next_param(request),
         "step_message": selectors.STEP_MESSAGES.get(step) if step else "",
+        "min_length": settings.ZHAOLUO_PASSWORD_MIN_LENGTH,
+        "max_age_days": settings.ZHAOLUO_PASSWORD_MAX_AGE_DAYS,
     }
     return render(request, "accounts/password_change.html", context, status=status)
 

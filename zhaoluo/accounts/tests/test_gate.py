@@ -271,3 +271,18 @@ def test_a_removed_devices_codes_are_rejected_and_its_sessions_lose_verification
 def test_self_service_reset_links_are_not_offered(client, world):
     assert client.get("/password_reset/").status_code == 404
     assert client.get("/account/password/reset/").status_code == 404
+
+
+def test_every_admin_page_wants_a_verified_session(world):
+    from zhaoluo.core.adminsite import site
+
+    urls = [reverse("admin:index")]
+    for model in site._registry:
+        opts = model._meta
+        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    password_only = Client()
+    password_only.force_login(world.sysadmin)
+    verified = world.client_for(world.sysadmin)
+    for url in urls:
+        assert password_only.get(url).status_code == 302, url
+        assert verified.get(url).status_code == 200, url
