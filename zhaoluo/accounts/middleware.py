@@ -37,8 +37,10 @@ GATE_PASSED = "zhaoluo_gate_passed_until"
 # session then ends between 29 and 30 minutes after the last request.
 TOUCH_SECONDS = 60
 
-# URL namespaces of the admin interfaces (三员's own pages); the audit page's joins them.
-ADMIN_NAMESPACES = frozenset({"admin", "secadmin", "audit"})
+# The admin interfaces (三员's own pages), by URL namespace and by view name: the Django admin,
+# the 安全管理员's account pages and the 审计管理员's audit search and export.
+ADMIN_NAMESPACES = frozenset({"admin", "secadmin"})
+ADMIN_VIEW_NAMES = frozenset({"audit-search", "audit-export"})
 STEP_VIEWS = {
     selectors.Step.OTP_VERIFY: "accounts:otp-verify",
     selectors.Step.PASSWORD_CHANGE: "accounts:password-change",
@@ -74,7 +76,9 @@ class AdminNetworkMiddleware:
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
         match = request.resolver_match
-        if match is None or not ADMIN_NAMESPACES.intersection(match.namespaces):
+        if match is None:
+            return None
+        if not ADMIN_NAMESPACES.intersection(match.namespaces) and match.view_name not in ADMIN_VIEW_NAMES:
             return None
         if not admin_network_allows(context.current().ip):
             raise Http404
