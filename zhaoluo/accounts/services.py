@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from zhaoluo.core import audit
 from zhaoluo.core.errors import PermissionDeniedError
@@ -90,12 +91,15 @@ def login_succeeded(*, user: User) -> None:
     audit.record(actor=user, action="login.succeeded", obj=user)
 
 
-def end_sessions(*, user: User, keep: str | None = None) -> int:
-    """Delete the user's server-side sessions (all but `keep`); the count deleted.
+def end_sessions(*, user: User, keep: str | None = None, api_token: bool = True) -> int:
+    """Delete the user's server-side sessions (all but `keep`), and their API token unless told
+    not to; the count of sessions deleted.
 
     Sessions are looked up by decoding each one: with a 30-minute idle limit the table holds
     only a district's worth of live sessions, and this needs no bookkeeping of its own.
     """
+    if api_token:
+        Token.objects.filter(user=user).delete()
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in Session.objects.all().iterator():
@@ -109,8 +113,9 @@ def end_sessions(*, user: User, keep: str | None = None) -> int:
 
 @transaction.atomic
 def logged_out(*, user: User) -> int:
-    """Logout ends every session of the account, on every computer, not only this one."""
-    ended = end_sessions(user=user)
+    """Logout ends every session of the account, on every computer, not only this one. An API
+    token is a credential of its own, kept until the password changes or the account is reset."""
+    ended = end_sessions(user=user, api_token=False)
     audit.record(actor=user, action="logout", obj=user, note=f"结束会话 {ended} 个")
     return ended
 

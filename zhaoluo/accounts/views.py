@@ -117,7 +117,7 @@ def otp_verify(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        device = services.otp_verify(user=request.user, token=form.data.get("token", "")) if form.is_valid() else None
+        device = services.otp_verify(user=request.user, token=form.cleaned_data["token"]) if form.is_valid() else None
         if device is not None:
             django_otp.login(request, device)
             forget_gate(request)

@@ -92,6 +92,7 @@ def test_the_rotation_period_is_a_setting(world, settings):
 
 
 def test_changing_the_expired_password_lets_the_user_in_and_ends_other_sessions(world):
+    Token.objects.create(user=world.investment)
     password_set_days_ago(world.investment, 91)
     with time_machine.travel(START, tick=False):
         other = world.client_for(world.investment)
@@ -110,6 +111,7 @@ def test_changing_the_expired_password_lets_the_user_in_and_ends_other_sessions(
         assert client.get("/projects/").status_code == 200
         assert other.get("/projects/").status_code == 302
         assert sessions_of(world.investment) == 1
+        assert not Token.objects.filter(user=world.investment).exists()
     security = AccountSecurity.objects.get(user=world.investment)
     assert security.password_changed_at == START and not security.must_change_password
     world.investment.refresh_from_db()

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from zhaoluo.accounts.models import AccountSecurity, LoginFailure
 from zhaoluo.core.models import AuditEvent
@@ -229,6 +230,7 @@ def test_the_session_limits_are_settings_with_the_baseline_defaults():
 
 
 def test_logout_deletes_every_session_of_the_account_and_a_replayed_cookie_gets_the_login_page(world):
+    token = Token.objects.create(user=world.investment)
     first, second = Client(), Client()
     assert login(first, "zhaoshang", PASSWORD).status_code == 302
     assert login(second, "zhaoshang", PASSWORD).status_code == 302
@@ -242,6 +244,8 @@ def test_logout_deletes_every_session_of_the_account_and_a_replayed_cookie_gets_
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert second.get(reverse("home")).status_code == 302
     assert AuditEvent.objects.filter(action="logout", object_id=str(world.investment.pk)).exists()
+    # An API token is a credential of its own: a web logout leaves it, a password change does not.
+    assert Token.objects.filter(pk=token.pk).exists()
 
 
 def test_logout_is_post_only(world):

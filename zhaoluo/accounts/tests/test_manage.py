@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from zhaoluo.accounts import services
 from zhaoluo.accounts.models import AccountSecurity
@@ -100,8 +101,9 @@ def test_the_security_admin_creates_an_account_with_a_temporary_password(world):
     assert event.actor == world.secadmin and password not in str(event.after)
 
 
-def test_a_reset_forces_a_change_and_ends_the_users_sessions(world):
+def test_a_reset_forces_a_change_and_ends_the_users_sessions_and_api_token(world):
     victim = world.client_for(world.economy)
+    token = Token.objects.create(user=world.economy)
     assert sessions_of(world.economy) == 1
     response = world.client_for(world.secadmin).post(reverse("secadmin:reset", args=[world.economy.pk]))
     assert response.status_code == 200
@@ -109,6 +111,8 @@ def test_a_reset_forces_a_change_and_ends_the_users_sessions(world):
     assert world.economy.check_password(response.context["password"])
     assert sessions_of(world.economy) == 0
     assert victim.get("/").status_code == 302
+    assert not Token.objects.filter(pk=token.pk).exists()
+    assert Client().get("/api/projects/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
     assert AccountSecurity.objects.get(user=world.economy).must_change_password
     assert AuditEvent.objects.filter(action="account.password_reset", actor=world.secadmin).count() == 1
 
