@@ -6,7 +6,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import DefaultRouter
 
 import zhaoluo.core.api_schema  # noqa: F401 - registers the enum naming extension
-from zhaoluo.core.api_views import DocsView, SchemaView, TokenObtainView
+from zhaoluo.accounts.api import TokenObtainView
+from zhaoluo.core.api_views import DocsView, SchemaView
 from zhaoluo.enterprises.api import EnterpriseViewSet
 from zhaoluo.ledgers.api import LedgerExportView, LedgerImportView
 from zhaoluo.notify.api import NotificationViewSet

@@ -130,12 +130,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS: see the accounts block at the end.
 
 # Chinese whatever the browser asks for: a district's staff read Chinese, and a page half in
 # English (Django's own messages) because a browser sends en-US helps nobody.
@@ -328,3 +323,61 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# ---------------------------------------------------------------------------------------------
+# Accounts and login security (zhaoluo/accounts, docs/accounts.md): 等保 2.0 L3 身份鉴别 /
+# 访问控制 and ASVS L2. The figures are assessor practice, not law: each one is a setting.
+# ---------------------------------------------------------------------------------------------
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "zhaoluo.accounts"]
+# django-otp marks request.user verified from the session; it must follow AuthenticationMiddleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+# Both read the client address RequestContextMiddleware resolved (X-Real-IP only from trusted proxies).
+MIDDLEWARE += [
+    "zhaoluo.accounts.middleware.AdminNetworkMiddleware",
+    "zhaoluo.accounts.middleware.AccountGateMiddleware",
+]
+# One backend: case-insensitive usernames, lockout and per-address throttling for every password login
+# (the login page, the admin, the API token endpoint).
+AUTHENTICATION_BACKENDS = ["zhaoluo.accounts.backends.AccountBackend"]
+
+ZHAOLUO_PASSWORD_MIN_LENGTH = env.int("ZHAOLUO_PASSWORD_MIN_LENGTH", default=12)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "zhaoluo.accounts.validators.LengthValidator", "OPTIONS": {"min_length": ZHAOLUO_PASSWORD_MIN_LENGTH}},
+    {"NAME": "zhaoluo.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "zhaoluo.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "zhaoluo.accounts.validators.BlocklistValidator"},
+    {"NAME": "zhaoluo.accounts.validators.UserAttributeSimilarityValidator"},
+]
+# Passwords expire after this many days (0 turns rotation off); a password an administrator set
+# (initial or reset) must be changed at the first login whatever its age.
+ZHAOLUO_PASSWORD_MAX_AGE_DAYS = env.int("ZHAOLUO_PASSWORD_MAX_AGE_DAYS", default=90)
+# Lockout: this many consecutive failures lock the account for this many minutes.
+ZHAOLUO_LOGIN_MAX_FAILURES = env.int("ZHAOLUO_LOGIN_MAX_FAILURES", default=5)
+ZHAOLUO_LOGIN_LOCKOUT_MINUTES = env.int("ZHAOLUO_LOGIN_LOCKOUT_MINUTES", default=15)
+# Throttling per client address: failed logins in the last hour before the address gets 429.
+ZHAOLUO_LOGIN_MAX_FAILURES_PER_IP_HOUR = env.int("ZHAOLUO_LOGIN_MAX_FAILURES_PER_IP_HOUR", default=20)
+# Sessions: 30 minutes idle (the session's age, renewed by AccountGateMiddleware at most once a
+# minute rather than SESSION_SAVE_EVERY_REQUEST's write per request), 12 hours at most.
+SESSION_COOKIE_AGE = env.int("ZHAOLUO_SESSION_IDLE_SECONDS", default=30 * 60)
+ZHAOLUO_SESSION_MAX_HOURS = env.int("ZHAOLUO_SESSION_MAX_HOURS", default=12)
+# Self-service reset links are not offered (the 安全管理员 resets); should they come, one hour at most.
+PASSWORD_RESET_TIMEOUT = 3600
+# Roles that must log in with a TOTP second factor; anyone else may enrol. Empty: nobody is forced.
+ZHAOLUO_OTP_REQUIRED_ROLES = frozenset(
+    env.list("ZHAOLUO_OTP_REQUIRED_ROLES", default=["sysadmin", "secadmin", "auditadmin"])
+)
+OTP_TOTP_ISSUER = ZHAOLUO_PLATFORM_NAME
+# Accounts unused for this many days are disabled by `zhaoluo tick` (0 turns it off).
+ZHAOLUO_DORMANT_DAYS = env.int("ZHAOLUO_DORMANT_DAYS", default=90)
+# The Django admin and the account management page answer only from these networks (CIDR).
+# The default is loopback and the private ranges: a district intranet reaches them, the internet not.
+# API tokens obey the same password and 2FA steps as sessions (accounts/authentication.py).
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "zhaoluo.accounts.authentication.GatedTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+ZHAOLUO_ADMIN_NETWORKS = env.list(
+    "ZHAOLUO_ADMIN_NETWORKS", default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
+)

@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", include("zhaoluo.notify.urls")),
     path("api/", include("zhaoluo.api_urls")),
     path("privacy/", include("zhaoluo.core.privacy_views")),
+    path("account/", include("zhaoluo.accounts.urls")),
+    path("security/accounts/", include("zhaoluo.accounts.manage_urls")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - production serves media from nginx behind a login check

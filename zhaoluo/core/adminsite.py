@@ -1,17 +1,20 @@
 """The Django admin, for the system administrator (系统管理员) alone.
 
 Entry is by role, not by Django's is_staff/permission flags, so an account made by
-`zhaoluo createuser --role sysadmin` gets in and nobody else does, whatever flags it has.
+`zhaoluo createuser --role sysadmin` gets in and nobody else does, whatever flags it has,
+and only with a session verified by the second factor (TOTP). Logging in, out and changing
+the password go through the platform's own pages (lockout, 2FA, audit): the admin has none.
+Accounts and roles are not here: they are the 安全管理员's (三员分立, zhaoluo/accounts).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from zhaoluo.orgs.choices import Role
 
@@ -21,28 +24,32 @@ from .locking import claim_version
 
 
 def is_sysadmin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.SYSADMIN)
+    """A system administrator whose session passed the second factor."""
+    from zhaoluo.accounts.permissions import SYSTEM_CONFIGURE, can
 
-
-class SysadminAuthenticationForm(AdminAuthenticationForm):
-    error_messages = {
-        **AdminAuthenticationForm.error_messages,
-        "invalid_login": "请输入系统管理员的用户名和密码（区分大小写）。",
-    }
-
-    def confirm_login_allowed(self, user: Any) -> None:
-        if not is_sysadmin(user):
-            raise forms.ValidationError("只有系统管理员可以进入管理后台", code="invalid_login")
+    is_verified = getattr(user, "is_verified", None)
+    return bool(can(user, SYSTEM_CONFIGURE) and user.role == Role.SYSADMIN and is_verified and is_verified())
 
 
 class SysadminAdminSite(admin.AdminSite):
     site_header = "招落通 管理后台"
     site_title = "招落通 管理后台"
     index_title = "系统管理"
-    login_form = SysadminAuthenticationForm
 
     def has_permission(self, request: HttpRequest) -> bool:
         return is_sysadmin(request.user)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        target = request.GET.get("next") or reverse("admin:index")
+        return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': target})}")
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:  # type: ignore[override]
+        return HttpResponseRedirect(reverse("accounts:password-change"))
+
+    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:  # type: ignore[override]
+        from zhaoluo.accounts.views import logout
+
+        return logout(request)
 
 
 site = SysadminAdminSite(name="admin")

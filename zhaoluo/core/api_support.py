@@ -22,11 +22,13 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from zhaoluo.accounts.authentication import GatedTokenAuthentication
 
 from . import idempotency, parsing
 from .api import validation_fields
@@ -44,7 +46,10 @@ class ApiMixin:
     # Token first: its `WWW-Authenticate` header makes an anonymous call answer 401.
     # (A comment, not a docstring: the schema would show it on every operation.)
 
-    authentication_classes: Sequence[type[BaseAuthentication]] = [TokenAuthentication, SessionAuthentication]
+    authentication_classes: Sequence[type[BaseAuthentication]] = [
+        GatedTokenAuthentication,
+        SessionAuthentication,
+    ]
     permission_classes: Sequence[_PermissionClass] = [IsAuthenticated]
 
 

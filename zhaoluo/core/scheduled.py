@@ -11,6 +11,7 @@ from . import context
 
 
 def run_tick(today: dt.date | None = None) -> dict[str, int]:
+    from zhaoluo.accounts.services import dormant_accounts_disable, login_failures_purge
     from zhaoluo.notify.services import deliver_due
     from zhaoluo.projects.services import lights_refresh_all
 
@@ -19,7 +20,9 @@ def run_tick(today: dt.date | None = None) -> dict[str, int]:
 
     with context.using(context.RequestContext(source="tick", request_id=context.new_request_id())):
         result = {**lights_refresh_all(today=today), **purge_files()}
-        # Retention runs on the real clock, not the demo's `today`: it is about when rows were written.
+        # Dormant accounts and audit retention go by the real clock, not the demo's ZHAOLUO_TODAY.
+        result["dormant_disabled"] = dormant_accounts_disable()
+        login_failures_purge()
         result["audit_purged"] = audit_purge().purged
         # Last: sends wait on the network, and whatever the steps before queued goes out in this run.
         result.update({f"notify_{key}": value for key, value in deliver_due().items()})

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from zhaoluo.core.adminsite import SysadminModelAdmin, site
 
-from .models import Official, Region, Unit, User
+from .models import Official, Region, Unit
 
 
 @admin.register(Region, site=site)
@@ -35,19 +34,5 @@ class OfficialAdmin(SysadminModelAdmin):
     autocomplete_fields = ("unit",)
 
 
-@admin.register(User, site=site)
-class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
-    list_display = ("username", "display_name", "role", "unit", "region", "is_active")
-    list_filter = ("role", "is_active")
-    search_fields = ("username", "first_name", "last_name", "official__name")
-    list_select_related = ("official", "unit", "region")
-    autocomplete_fields = ("official", "unit", "region")
-    raw_id_fields = ("enterprise",)
-    fieldsets = (
-        *(BaseUserAdmin.fieldsets or ()),
-        ("角色与范围", {"fields": ("role", "official", "unit", "region", "enterprise")}),
-    )
-    add_fieldsets = (
-        *BaseUserAdmin.add_fieldsets,
-        ("角色与范围", {"fields": ("role", "official", "unit", "region", "enterprise")}),
-    )
+# Users and roles are not edited here: the 安全管理员 manages them on their own page
+# (zhaoluo/accounts, 三员分立), where every change goes through a service and the audit log.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from zhaoluo.core.crypto import EncryptedEmailField
@@ -122,6 +123,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # "Wang" and "wang" would be two accounts for one person and one login name.
+            models.UniqueConstraint(Lower("username"), name="orgs_user_username_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         if self.official_id:

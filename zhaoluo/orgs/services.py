@@ -50,6 +50,26 @@ def official_create(
     return official
 
 
+# Names every attacker tries first (等保 "不存在默认账户").
+DEFAULT_ACCOUNT_NAMES = frozenset({"admin", "administrator", "root", "sa", "test", "guest", "system", "sysadmin"})
+
+
+def username_errors(username: str, *, exclude_pk: int | None = None) -> str | None:
+    """Why a login name cannot be used, or None: names are unique whatever their case."""
+    if not username:
+        return "用户名不能为空"
+    if username.lower() in DEFAULT_ACCOUNT_NAMES:
+        return f"不能使用默认账号名 {username}，请使用与本人对应的用户名"
+    if any(ch.isspace() for ch in username):
+        return "用户名不能包含空格"
+    taken = User.objects.filter(username__iexact=username)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        return f"用户名 {username} 已被使用（不区分大小写）"
+    return None
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -65,15 +85,21 @@ def user_create(
 ) -> User:
     if role not in Role.values:
         raise ValidationError({"role": f"未知的角色：{role}"})
+    username = username.strip()
+    problem = username_errors(username)
+    if problem:
+        raise ValidationError({"username": problem})
+    if not password:
+        raise ValidationError({"password": "密码不能为空"})
+    # No Django superuser or staff flags: the admin is entered by role (core/adminsite.py), and a
+    # superuser would hold every permission at once, against 三员分立.
     user = User(
-        username=username.strip(),
+        username=username,
         role=role,
         region=region,
         unit=unit,
         official=official,
         enterprise_id=enterprise_id,
-        is_staff=role == Role.SYSADMIN,
-        is_superuser=role == Role.SYSADMIN,
     )
     if check_password:
         validate_password(password, user)

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhaoluo.orgs.choices import Body, RegionLevel, Role, UnitKind
 from zhaoluo.orgs.models import Official, Region, Unit, User
@@ -53,9 +56,21 @@ class World:
     other_project: Project
 
     def client_for(self, user: User) -> Client:
+        """A logged-in client; for a role that needs 2FA, with the session already verified."""
         client = Client()
         client.force_login(user)
+        if user.role in settings.ZHAOLUO_OTP_REQUIRED_ROLES:
+            otp_verify_session(client, user)
         return client
+
+
+def otp_verify_session(client: Client, user: User) -> TOTPDevice:
+    """Mark a logged-in test client's session as having passed the second factor."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "测试设备"})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
 
 
 def _user(username: str, role: str, **kw: object) -> User:

@@ -19,11 +19,11 @@ def test_help_lists_every_command_in_chinese_and_english(capsys):
 @pytest.mark.django_db
 def test_createuser_makes_a_login_with_a_role_and_audits_it(world, capsys):
     call_command(
-        "createuser", "newstaff", "--role", "investment", "--region", "420607", "--password", "Xiang-zhou-2020!"
+        "createuser", "newstaff", "--role", "investment", "--region", "420607", "--password", "Hanjiang-Qiao-2020!"
     )
     user = User.objects.get(username="newstaff")
     assert user.role == "investment" and user.region == world.district
-    assert user.check_password("Xiang-zhou-2020!")
+    assert user.check_password("Hanjiang-Qiao-2020!")
     assert AuditEvent.objects.filter(action="user.created", object_id=str(user.pk), source="cli").exists()
 
 
@@ -38,4 +38,4 @@ def test_createuser_refuses_a_weak_password_in_chinese(world):
 @pytest.mark.django_db
 def test_createuser_names_an_unknown_region(world):
     with pytest.raises(CommandError, match="找不到"):
-        call_command("createuser", "x", "--role", "investment", "--region", "999999", "--password", "Xiang-zhou-2020!")
+        call_command("createuser", "x", "--role", "investment", "--region", "999999", "--password", "Hanjiang-Qiao-9!")

@@ -23,7 +23,7 @@ def test_the_login_page_is_chinese_and_logs_in(client, world):
     page = client.get(reverse("login"))
     assert page.status_code == 200 and "登录招落通" in page.content.decode()
     wrong = client.post(reverse("login"), {"username": "zhaoshang", "password": "wrong"})
-    assert wrong.status_code == 200 and "请输入一个正确的" in wrong.content.decode()
+    assert wrong.status_code == 200 and "用户名或密码错误" in wrong.content.decode()
     response = client.post(reverse("login"), {"username": "zhaoshang", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("home")
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -19,6 +20,7 @@ from zhaoluo.projects import services
 from zhaoluo.projects.choices import FundOrigin, Stage, TransitionKind
 from zhaoluo.projects.models import FundArrival, Milestone, ProgressReport, Project, StageTransition
 from zhaoluo.testing import factories as f
+from zhaoluo.testing.fixtures import otp_verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,8 @@ at_now = time_machine.travel(NOW, tick=False)
 def client_for(user: User, ip: str = "10.20.30.40") -> APIClient:
     client = APIClient(REMOTE_ADDR=ip)
     client.force_login(user)
+    if user.role in settings.ZHAOLUO_OTP_REQUIRED_ROLES:
+        otp_verify_session(client, user)  # an admin role's session has passed 2FA
     return client
 
 

@@ -24,3 +24,5 @@ class Command(BaseCommand):
         sent, failed = result.get("notify_sent", 0), result.get("notify_failed", 0) + result.get("notify_gave_up", 0)
         self.stdout.write(f"通知：发送 {sent} 条，失败 {failed} 条 / notifications: {sent} sent, {failed} failed")
         self.stdout.write(f"审计清理：归档并删除超过保存期的记录 {result['audit_purged']} 条 / audit rows purged")
+        dormant = result.get("dormant_disabled", 0)
+        self.stdout.write(f"长期未登录账号停用 {dormant} 个 / dormant accounts disabled: {dormant}")

@@ -1,0 +1,61 @@
+"""Security state of logins, kept beside orgs.User rather than in it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountSecurity(models.Model):
+    """One row per user, created on first need: password age, forced change, lockout."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="security",
+    )
+    password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("管理员设置的初始密码或重置密码，首次登录须修改")
+    )
+    failed_logins = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("账号安全状态")
+        verbose_name_plural = _("账号安全状态")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class LoginFailure(models.Model):
+    """A failed password login, for per-address throttling and as the audit row's object.
+
+    The attempted name is kept as typed (control characters neutralised), because an
+    unknown name is exactly what an administrator looking for password spraying needs.
+    """
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    username = models.CharField(_("尝试的用户名"), max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("对应用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=32)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        indexes = [models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.reason}"

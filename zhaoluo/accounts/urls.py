@@ -1,0 +1,14 @@
+from django.urls import URLPattern, path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns: list[URLPattern] = [
+    path("password/", views.password_change, name="password-change"),
+    path("security/", views.security, name="security"),
+    path("otp/verify/", views.otp_verify, name="otp-verify"),
+    path("otp/enrol/", views.otp_enrol, name="otp-enrol"),
+    path("otp/enrol/qr.svg", views.otp_qr, name="otp-qr"),
+    path("otp/<int:pk>/remove/", views.otp_remove, name="otp-remove"),
+]
