@@ -381,3 +381,14 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 ZHAOLUO_ADMIN_NETWORKS = env.list(
     "ZHAOLUO_ADMIN_NETWORKS", default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
 )
+
+# Anti-automation (core/ratelimit.py, checklist G9): requests per user and minute.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+ZHAOLUO_RATE_EXPORTS_PER_MINUTE = env.int("ZHAOLUO_RATE_EXPORTS_PER_MINUTE", default=10)
+ZHAOLUO_RATE_IMPORTS_PER_MINUTE = env.int("ZHAOLUO_RATE_IMPORTS_PER_MINUTE", default=10)
+ZHAOLUO_RATE_AUDIT_SEARCHES_PER_MINUTE = env.int("ZHAOLUO_RATE_AUDIT_SEARCHES_PER_MINUTE", default=60)

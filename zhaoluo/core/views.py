@@ -23,6 +23,7 @@ from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.core.filters import AuditEventFilterSet
 from zhaoluo.core.forms import style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
+from zhaoluo.core.ratelimit import limited
 from zhaoluo.core.templatetags.zl import sees_projects
 from zhaoluo.enterprises import selectors as enterprise_selectors
 from zhaoluo.projects import selectors as project_selectors
@@ -88,6 +89,7 @@ def _audit_filterset(request: AuthedRequest) -> tuple[AuditEventFilterSet, Any]:
 
 @login_required
 @require_GET
+@limited("audit-search", "ZHAOLUO_RATE_AUDIT_SEARCHES_PER_MINUTE")
 def audit_search(request: AuthedRequest) -> HttpResponse:
     """审计查询: the audit administrator's search over the audit log; each search is itself audited."""
     filterset, queryset = _audit_filterset(request)
@@ -102,6 +104,7 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@limited("export", "ZHAOLUO_RATE_EXPORTS_PER_MINUTE")
 def audit_export(request: AuthedRequest) -> HttpResponse:
     filterset, queryset = _audit_filterset(request)
     if filterset.is_bound and not filterset.is_valid():

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhaoluo.core import ratelimit
 from zhaoluo.core.api_support import ApiMixin, acting_user, errors
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.orgs.selectors import district_of
@@ -91,6 +92,8 @@ class LedgerImportView(ApiMixin, APIView):
     def post(self, request: Request, kind: str) -> Response:
         ledger = _kind(kind)
         user = acting_user(request)
+        if (refused := ratelimit.check(request, "import", "ZHAOLUO_RATE_IMPORTS_PER_MINUTE")) is not None:
+            return refused  # type: ignore[return-value]
         if not services.can_import(user, ledger):
             raise PermissionDeniedError(f"您的角色不能导入{ledger.label}")
         district = district_of(user)
@@ -144,6 +147,8 @@ class LedgerExportView(ApiMixin, APIView):
     def get(self, request: Request, kind: str) -> HttpResponseBase:
         ledger = _kind(kind)
         user = acting_user(request)
+        if (refused := ratelimit.check(request, "export", "ZHAOLUO_RATE_EXPORTS_PER_MINUTE")) is not None:
+            return refused
         district = district_of(user)
         if district is None:
             raise PermissionDeniedError("您的账号未关联所属区")

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhaoluo.core import clock
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.core.htmx import AuthedRequest
+from zhaoluo.core.ratelimit import limited
 from zhaoluo.orgs import selectors as org_selectors
 
 from . import preview, services, spec, xlsx
@@ -65,6 +66,7 @@ def ledger_index(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limited("import", "ZHAOLUO_RATE_IMPORTS_PER_MINUTE", methods=("POST",))
 def ledger_import(request: AuthedRequest, kind_name: str) -> HttpResponse:
     kind = _kind(kind_name)
     if not services.can_import(request.user, kind):
@@ -177,6 +179,7 @@ def ledger_template(request: AuthedRequest, kind_name: str) -> HttpResponseBase:
 
 @login_required
 @require_GET
+@limited("export", "ZHAOLUO_RATE_EXPORTS_PER_MINUTE")
 def ledger_export(request: AuthedRequest, kind_name: str) -> HttpResponseBase:
     """The filtered list as the kind's ledger: the same FilterSet and scope as the list page."""
     kind = _kind(kind_name)
