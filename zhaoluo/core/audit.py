@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -54,9 +55,15 @@ def snapshot(obj: models.Model, fields: list[str] | None = None, *, mask_pi: boo
             out[name] = _jsonable(getattr(obj, name))
         else:
             out[name] = _jsonable(getattr(obj, field.attname))
-        if mask_pi:
+        if mask_pi and name in _personal_fields(type(obj)):
             out[name] = pi.audit_value(pi.key_of(obj, name), out[name])
     return out
+
+
+@cache
+def _personal_fields(model: type[models.Model]) -> frozenset[str]:
+    """The model's catalogued personal fields (the catalogue is code: fixed for the process)."""
+    return frozenset(f.name for f in model._meta.concrete_fields if pi.key_of(model, f.name) in pi.CATALOGUE)
 
 
 def diff(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:

@@ -83,7 +83,25 @@ def _number(value: int | float | Decimal) -> str:
     return "0" if text in {"-0", "0"} else text
 
 
+_PLAIN_JSON = (str, int, type(None))
+
+
+def _plain(value: Any) -> bool:
+    """Only text, integers (booleans are ints), None, lists and dicts with text keys: what an
+    audit snapshot usually is. For those the C json encoder writes exactly what _canon would."""
+    if isinstance(value, dict):
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, int):
+        # _number goes through Decimal's 28-digit context; small integers print the same either way.
+        return -(10**15) < value < 10**15
+    return isinstance(value, _PLAIN_JSON)
+
+
 def _canon(value: Any) -> str:
+    if isinstance(value, dict | list) and _plain(value):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if value is None:
         return "null"
     if isinstance(value, bool):

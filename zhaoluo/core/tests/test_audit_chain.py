@@ -12,6 +12,8 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zhaoluo.core import audit, audit_chain
 from zhaoluo.core.models import AuditChainHead, AuditEvent, AuditImmutableError
@@ -219,3 +221,22 @@ def test_concurrent_writers_on_postgresql_keep_one_unbroken_chain(world):
     assert seqs == list(range(1, len(seqs) + 1))
     assert AuditEvent.objects.filter(action__startswith="test.w").count() == 40
     assert audit_chain.verify().ok
+
+
+_json_trees = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(tree=st.dictionaries(st.text(max_size=5), _json_trees, max_size=6))
+def test_the_fast_canonical_form_of_a_plain_snapshot_is_the_one_verify_recomputes(tree):
+    from unittest import mock
+
+    from zhaoluo.core import audit_chain
+
+    fast = audit_chain._canon(tree)
+    with mock.patch.object(audit_chain, "_plain", return_value=False):
+        slow = audit_chain._canon(tree)
+    assert fast == slow
