@@ -107,6 +107,14 @@ CATALOGUE: dict[str, PIField] = {
         retention="不少于 184 天（法定留存，删除请求的例外）",
         reason_unmasked="仅审计管理员可查看审计记录",
     ),
+    "accounts.LoginFailure.ip": PIField(
+        label="登录失败来源地址",
+        purpose="按来源地址限制登录尝试（防暴力破解、撞库）",
+        basis=LOG_DUTY,
+        mask="none",
+        retention="1 天（过期即删除；审计日志另留存）",
+        reason_unmasked="只在服务端用于限流，不在任何页面或接口显示",
+    ),
 }
 
 # Field names that look personal; any such field must be catalogued (tests/test_pi_catalogue).
