@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.qr import write_qrcode_image
 
 from zhaoluo.core.errors import PermissionDeniedError
@@ -72,6 +72,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordForm(request.user, request.POST or None)
     step = selectors.pending_step(request.user, verified=_verified(request))
@@ -111,6 +112,7 @@ def _verified(request: HttpRequest) -> bool:
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 def otp_verify(request: AuthedRequest) -> HttpResponse:
     if _verified(request) or not selectors.confirmed_devices(request.user).exists():
         return HttpResponseRedirect(_next_url(request))
@@ -130,6 +132,7 @@ def otp_verify(request: AuthedRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 def otp_enrol(request: AuthedRequest) -> HttpResponse:
     """Bind an authenticator app: scan the QR code, then confirm with the first code it shows."""
     if selectors.confirmed_devices(request.user).exists():
@@ -167,6 +170,7 @@ def _b32(device: Any) -> str:
 
 @never_cache
 @login_required
+@require_GET
 def otp_qr(request: AuthedRequest) -> HttpResponse:
     """The QR code of the device being enrolled, as SVG. A bound device's secret is never shown again."""
     if selectors.confirmed_devices(request.user).exists():
@@ -181,6 +185,7 @@ def otp_qr(request: AuthedRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_GET
 def security(request: AuthedRequest) -> HttpResponse:
     """The user's own account security: password age and the second factor."""
     user = request.user
@@ -194,8 +199,8 @@ def security(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/security.html", context)
 
 
-@require_POST
 @login_required
+@require_POST
 def otp_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(selectors.confirmed_devices(request.user), pk=pk)
     services.otp_device_remove(user=request.user, device=device, keep_session=request.session.session_key)
@@ -219,6 +224,7 @@ def _target(request: AuthedRequest, pk: int) -> User:
 
 @never_cache
 @login_required
+@require_GET
 def manage_list(request: AuthedRequest) -> HttpResponse:
     manager = _manager(request)
     accounts = list(selectors.manageable_accounts(user=manager))
@@ -251,6 +257,7 @@ def _create_form(request: AuthedRequest, manager: User) -> AccountCreateForm:
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 def manage_create(request: AuthedRequest) -> HttpResponse:
     manager = _manager(request)
     form = _create_form(request, manager)
@@ -285,26 +292,30 @@ def _show_password(request: AuthedRequest, user: User, password: str, title: str
     return response
 
 
-@require_POST
 @login_required
+@require_POST
 def manage_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     manager, user = _manager(request), _target(request, pk)
     password = _run(lambda: services.account_reset_password(by=manager, user=user))
     return _show_password(request, user, password, "密码已重置")
 
 
-@require_POST
 @login_required
+@require_POST
 def manage_active(request: AuthedRequest, pk: int) -> HttpResponse:
     manager, user = _manager(request), _target(request, pk)
+    if request.POST.get("active") not in ("0", "1"):
+        # A form without the choice changes nothing (it used to mean 停用).
+        messages.error(request, "请选择启用或停用")
+        return redirect("secadmin:accounts")
     active = request.POST.get("active") == "1"
     _run(lambda: services.account_set_active(by=manager, user=user, active=active))
     messages.success(request, f"{user.username} 已{'启用' if active else '停用'}")
     return redirect("secadmin:accounts")
 
 
-@require_POST
 @login_required
+@require_POST
 def manage_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     manager, user = _manager(request), _target(request, pk)
     _run(lambda: services.account_unlock(by=manager, user=user))
@@ -312,8 +323,8 @@ def manage_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("secadmin:accounts")
 
 
-@require_POST
 @login_required
+@require_POST
 def manage_otp_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     manager, user = _manager(request), _target(request, pk)
     _run(lambda: services.account_otp_reset(by=manager, user=user))
@@ -321,8 +332,8 @@ def manage_otp_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("secadmin:accounts")
 
 
-@require_POST
 @login_required
+@require_POST
 def manage_role(request: AuthedRequest, pk: int) -> HttpResponse:
     manager, user = _manager(request), _target(request, pk)
     form = RoleForm(request.POST)

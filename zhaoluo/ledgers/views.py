@@ -47,6 +47,15 @@ def _kind(name: str) -> spec.Kind:
         raise Http404("没有这种台账") from None
 
 
+def _district_or_403(request: AuthedRequest) -> Any:
+    """The ledgers are a district's business records: an account without a district scope (the
+    three admin roles, an account without a role) has none to import, export or fill in."""
+    district = org_selectors.district_of(request.user)
+    if district is None:
+        raise PermissionDenied("您的账号未关联所属区")
+    return district
+
+
 def _upload_dir() -> Path:
     directory = Path(settings.ZHAOLUO_LEDGER_UPLOAD_DIR)
     directory.mkdir(parents=True, exist_ok=True)
@@ -56,10 +65,10 @@ def _upload_dir() -> Path:
 @login_required
 @require_GET
 def ledger_index(request: AuthedRequest) -> HttpResponse:
-    district = org_selectors.district_of(request.user)
+    district = _district_or_403(request)
     kinds = [{"kind": k, "can_import": services.can_import(request.user, k)} for k in spec.all_kinds()]
     runs = ImportRun.objects.none()
-    if district is not None and any(k["can_import"] for k in kinds):
+    if any(k["can_import"] for k in kinds):
         runs = ImportRun.objects.filter(district=district).select_related("by")[:20]
     return render(request, "ledgers/index.html", {"kinds": kinds, "runs": runs})
 
@@ -90,7 +99,8 @@ def ledger_import(request: AuthedRequest, kind_name: str) -> HttpResponse:
             )
             _remember(request, token, kind, path, name, strict, result)
             return _preview_page(request, kind, token, path, name, result, strict)
-    return render(request, "ledgers/import.html", {"kind": kind, "form": form})
+    status = 422 if request.method == "POST" else 200  # an invalid upload form, as every form answers
+    return render(request, "ledgers/import.html", {"kind": kind, "form": form}, status=status)
 
 
 def _remember(
@@ -174,6 +184,7 @@ def ledger_issues(request: AuthedRequest, kind_name: str, token: str) -> HttpRes
 @require_GET
 def ledger_template(request: AuthedRequest, kind_name: str) -> HttpResponseBase:
     kind = _kind(kind_name)
+    _district_or_403(request)
     return _xlsx_response(lambda out: xlsx.write_template(kind, out), f"{kind.label}模板.xlsx")
 
 
