@@ -59,6 +59,18 @@ KEEP_REGISTRY = frozenset({"investment", "economy"})
 # A create names no record: an investment user of another district creates in their own.
 CREATE_PROJECTS = MANAGE_PROJECTS | {"outsider"}
 CREATE_ENTERPRISES = KEEP_REGISTRY | {"outsider"}
+# orgs/scope.py: the roles whose scope lies in a district (the outsider's is their own district);
+# ledgers and exports are for them. The three admin roles and an account without a role have none.
+HAS_DISTRICT = SEES_ENTERPRISE | {"outsider"}
+# ledgers/spec.py import_roles of the enterprise ledger (enterprises/permissions.py MANAGE_ROLES).
+IMPORT_ENTERPRISES = frozenset({"investment", "economy", "outsider"})
+# The three admin roles (三员, accounts/permissions.py): one capability each.
+ADMINS = frozenset({"sysadmin", "secadmin", "auditadmin"})
+CONFIGURE_SYSTEM = frozenset({"sysadmin"})
+MANAGE_ACCOUNTS = frozenset({"secadmin"})
+READ_AUDIT = frozenset({"auditadmin"})
+# core/pi.py can_unmask: the roles that phone contacts, and the enterprise's own contact.
+UNMASK_CONTACTS = frozenset({"investment", "economy", "enterprise_user"})
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ALL_METHODS = ("GET", *WRITE_METHODS)
@@ -89,6 +101,12 @@ class Targets:
     milestone: Any
     evidence: Any  # a StageTransition with an evidence file
     enterprise: Any
+    # The platform's own records (security/conftest.platform_targets says why each is chosen).
+    notification: Any = None  # to `investment`, already read
+    channel: Any = None  # the e-mail channel
+    delivery: Any = None  # already sent
+    device: Any = None  # a bound 2FA device of an account outside the personas
+    account: Any = None  # the 安全管理员's own account
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -118,6 +136,47 @@ def enterprise(t: Targets) -> dict[str, Any]:
     return {"pk": t.enterprise.pk}
 
 
+# The routes whose URL names a record of a district's business (a project or an enterprise).
+SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise)
+
+
+def notification(t: Targets) -> dict[str, Any]:
+    return {"pk": t.notification.pk}
+
+
+def channel(t: Targets) -> dict[str, Any]:
+    return {"pk": t.channel.pk}
+
+
+def delivery(t: Targets) -> dict[str, Any]:
+    return {"pk": t.delivery.pk}
+
+
+def device(t: Targets) -> dict[str, Any]:
+    return {"pk": t.device.pk}
+
+
+def account(t: Targets) -> dict[str, Any]:
+    return {"pk": t.account.pk}
+
+
+# Ledgers are exercised on the enterprise ledger (import: KEEP_REGISTRY's roles and investment).
+LEDGER_KIND = "enterprises"
+
+
+def ledger_kind(t: Targets) -> dict[str, Any]:
+    return {"kind_name": LEDGER_KIND}
+
+
+def api_ledger_kind(t: Targets) -> dict[str, Any]:
+    return {"kind": LEDGER_KIND}
+
+
+def ledger_upload(t: Targets) -> dict[str, Any]:
+    """An upload token no session holds: a preview is the uploader's alone."""
+    return {"kind_name": LEDGER_KIND, "token": "no-such-upload"}
+
+
 @dataclass(frozen=True)
 class Route:
     name: str
@@ -130,6 +189,11 @@ class Route:
     anonymous: Mapping[str, int] = field(default_factory=dict)
     # An expensive page that is the same for every signed-in persona: checked for SAMPLE_PERSONAS.
     sample: bool = False
+    # An API upload: writes are sent as an empty multipart form, not JSON.
+    multipart: bool = False
+    # Audit actions a permitted request of this route records by design, its empty body being the
+    # whole request (logout); nothing else may change.
+    records: frozenset[str] = NONE
 
     @property
     def names_a_record(self) -> bool:
@@ -173,10 +237,71 @@ ROUTES: tuple[Route, ...] = (
         dict.fromkeys(ALL_METHODS, Rule(ok=NONE, hidden=302)),
         anonymous={"GET": 200, "POST": 200, "PUT": 200},
     ),
-    Route("logout", {"POST": everyone(302)}, anonymous={"POST": 302}),
+    # Logout (accounts/views.py) ends every session of the account and records it.
+    Route("logout", {"POST": everyone(302)}, anonymous={"POST": 302}, records=frozenset({"logout"})),
+    Route("healthz", {"GET": everyone()}, anonymous={"GET": 200}),
+    # ---- the user's own account (accounts/views.py)
+    Route("accounts:password-change", {"GET": everyone(), "POST": everyone(FORM_INVALID)}),
+    Route("accounts:security", {"GET": everyone()}),
+    # Nobody owes a code here: the admin roles' sessions are verified, the others have no device.
+    Route("accounts:otp-verify", {"GET": everyone(302), "POST": everyone(302)}),
+    # Enrolment: the admin roles have a bound device already and are sent to their security page.
+    Route(
+        "accounts:otp-enrol",
+        {
+            "GET": Rule(ok=SIGNED_IN - ADMINS, hidden=302),
+            "POST": Rule(ok=SIGNED_IN - ADMINS, status=FORM_INVALID, hidden=302),
+        },
+    ),
+    Route("accounts:otp-qr", {"GET": only(SIGNED_IN - ADMINS)}),
+    Route("accounts:otp-remove", {"POST": in_scope(NONE)}, device),
+    # ---- 安全管理员 (accounts/views.py manage_*; the target is their own account)
+    Route("secadmin:accounts", {"GET": only(MANAGE_ACCOUNTS)}),
+    Route("secadmin:create", {"GET": only(MANAGE_ACCOUNTS), "POST": only(MANAGE_ACCOUNTS, FORM_INVALID)}),
+    Route("secadmin:reset", {"POST": only(NONE)}, account),
+    # No choice of 启用/停用: refused with a message, changing nothing.
+    Route("secadmin:active", {"POST": only(MANAGE_ACCOUNTS, 302)}, account),
+    Route("secadmin:unlock", {"POST": only(NONE)}, account),
+    Route("secadmin:otp-reset", {"POST": only(NONE)}, account),
+    # No role chosen: the form is refused with a message, before any check of the account.
+    Route("secadmin:role", {"POST": only(MANAGE_ACCOUNTS, 302)}, account),
+    Route("privacy:anonymise", {"GET": only(MANAGE_ACCOUNTS), "POST": only(MANAGE_ACCOUNTS, FORM_INVALID)}),
+    # ---- 审计管理员 (core/views.py)
+    Route("audit-search", {"GET": only(READ_AUDIT)}),
+    Route("audit-export", {"GET": only(READ_AUDIT)}),
+    # ---- notifications (notify/views.py): everyone's own inbox; the channels are the sysadmin's
+    Route("notify:inbox", {"GET": everyone()}),
+    Route("notify:read", {"POST": in_scope(frozenset({"investment"}), status=302)}, notification),
+    Route("notify:open", {"POST": in_scope(frozenset({"investment"}), status=302)}, notification),
+    Route("notify:read_all", {"POST": everyone(302)}),
+    Route("notify:channels", {"GET": only(CONFIGURE_SYSTEM)}),
+    Route(
+        "notify:channel_create",
+        {"GET": only(CONFIGURE_SYSTEM), "POST": only(CONFIGURE_SYSTEM, FORM_INVALID)},
+    ),
+    # The role is checked before the channel is looked up: 403, not 404, for everyone else.
+    Route(
+        "notify:channel_edit",
+        {"GET": only(CONFIGURE_SYSTEM), "POST": only(CONFIGURE_SYSTEM, FORM_INVALID)},
+        channel,
+    ),
+    Route("notify:channel_test", {"POST": only(CONFIGURE_SYSTEM, 302)}, channel),
+    Route("notify:delivery_retry", {"POST": only(CONFIGURE_SYSTEM, 302)}, delivery),
+    # ---- ledgers (ledgers/views.py)
+    Route("ledgers:index", {"GET": only(HAS_DISTRICT)}),
+    Route("ledgers:template", {"GET": only(HAS_DISTRICT)}, ledger_kind),
+    Route("ledgers:export", {"GET": only(HAS_DISTRICT)}, ledger_kind),
+    Route(
+        "ledgers:import",
+        {"GET": only(IMPORT_ENTERPRISES), "POST": only(IMPORT_ENTERPRISES, FORM_INVALID)},
+        ledger_kind,
+    ),
+    Route("ledgers:confirm", {"POST": Rule(ok=NONE)}, ledger_upload),
+    Route("ledgers:issues", {"GET": Rule(ok=NONE)}, ledger_upload),
     # ---- project pages
     Route("projects:list", {"GET": everyone()}),
-    Route("projects:export", {"GET": everyone()}),
+    # The 项目台账 export of the ledger engine: for accounts with a district.
+    Route("projects:export", {"GET": only(HAS_DISTRICT)}),
     Route("projects:create", {"GET": only(CREATE_PROJECTS), "POST": only(CREATE_PROJECTS, FORM_INVALID)}),
     Route("projects:detail", {"GET": in_scope(SEES_PROJECT)}, project),
     Route("projects:edit", form(SEES_PROJECT, MANAGE_PROJECTS), project),
@@ -195,6 +320,8 @@ ROUTES: tuple[Route, ...] = (
     Route("enterprises:list", {"GET": everyone()}),
     Route("enterprises:detail", {"GET": in_scope(SEES_ENTERPRISE)}, enterprise),
     Route("enterprises:edit", form(SEES_ENTERPRISE, KEEP_REGISTRY), enterprise),
+    Route("enterprises:unmask", {"POST": in_scope(SEES_ENTERPRISE, UNMASK_CONTACTS)}, enterprise),
+    Route("enterprises:export", {"GET": only(HAS_DISTRICT)}),
     # ---- figures
     Route("stats:funnel", {"GET": everyone()}),
     # ---- API: platform
@@ -209,6 +336,19 @@ ROUTES: tuple[Route, ...] = (
     Route("api-officials", {"GET": everyone()}, api=True),
     Route("api-units", {"GET": everyone()}, api=True),
     Route("api-townships", {"GET": everyone()}, api=True),
+    # ---- API: ledgers and the inbox
+    Route(
+        "api-ledger-import",
+        {"POST": only(IMPORT_ENTERPRISES, API_INVALID)},
+        api_ledger_kind,
+        api=True,
+        multipart=True,
+    ),
+    Route("api-ledger-export", {"GET": only(HAS_DISTRICT)}, api_ledger_kind, api=True),
+    Route("api-notification-list", {"GET": everyone()}, api=True),
+    Route("api-notification-detail", {"GET": in_scope(frozenset({"investment"}))}, notification, api=True),
+    Route("api-notification-read", {"POST": in_scope(frozenset({"investment"}))}, notification, api=True),
+    Route("api-notification-read-all", {"POST": everyone()}, api=True),
     # The schema answers in OpenAPI's own media type, its 401 included.
     Route("api-schema", {"GET": everyone()}, api=True, json_errors=False, sample=True),
     Route("api-docs", {"GET": everyone()}, api=True, json_errors=False),

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhaoluo.core.models import AuditEvent
+from zhaoluo.core.models import AuditChainHead, AuditEvent, Outcome
+from zhaoluo.notify.choices import ChannelKind, DeliveryStatus
+from zhaoluo.notify.models import Channel, Delivery, Notification
+from zhaoluo.orgs.choices import Role
 from zhaoluo.projects.choices import Stage, TransitionKind
 from zhaoluo.projects.models import Milestone, Project, StageTransition
 from zhaoluo.testing import factories as f
+from zhaoluo.testing.fixtures import otp_verify_session
 from zhaoluo.testing.permission_matrix import ANONYMOUS, Targets
 
 
@@ -41,47 +49,93 @@ def targets_for(project: Project, by: Any) -> Targets:
     return Targets(project=project, milestone=milestone, evidence=transition, enterprise=enterprise)
 
 
+def platform_targets(world) -> dict[str, Any]:
+    """The records of the platform's own routes (inbox, channels, 2FA devices, accounts), chosen so
+    that an empty POST from someone allowed through changes nothing (these routes are buttons: the
+    empty body is the whole request):
+
+    - a notification to `investment` that is already read (marking it read again is a no-op);
+    - the e-mail channel: the system administrator has no e-mail, so its test send is refused;
+    - a delivery already sent: only a given-up one can be retried;
+    - a bound 2FA device of an account outside the personas: nobody may remove another's device;
+    - the 安全管理员's own account: 三员 separation refuses even him acting on it.
+    """
+    notification = Notification.objects.create(
+        recipient=world.investment, subject="项目有新进展", link="/projects/", read_at=timezone.now()
+    )
+    channel = Channel.objects.create(kind=ChannelKind.EMAIL, name="邮件通知")
+    delivery = Delivery.objects.create(
+        channel=channel, notification=notification, subject=notification.subject, status=DeliveryStatus.SENT
+    )
+    stranger = f.UserFactory.create(username="moshengren", role=Role.INVESTMENT, region=world.district)
+    device = TOTPDevice.objects.create(user=stranger, name="测试设备", confirmed=True)
+    assert not world.sysadmin.email
+    return {
+        "notification": notification,
+        "channel": channel,
+        "delivery": delivery,
+        "device": device,
+        "account": world.secadmin,
+    }
+
+
 @pytest.fixture
 def targets(world) -> Targets:
     # The token endpoint throttles anonymous callers per address; each test starts afresh.
     cache.clear()
-    return targets_for(world.project, world.investment)
+    return dataclasses.replace(targets_for(world.project, world.investment), **platform_targets(world))
 
 
-def client_as(world, persona: str) -> Client:
-    client = Client()
+def client_as(world, persona: str, **client_kwargs: Any) -> Client:
+    """A persona's session as it is once logged in: the admin roles with their second factor passed."""
+    client = Client(**client_kwargs)
     if persona != ANONYMOUS:
-        client.force_login(getattr(world, persona))
+        user = getattr(world, persona)
+        client.force_login(user)
+        if user.role in settings.ZHAOLUO_OTP_REQUIRED_ROLES:
+            otp_verify_session(client, user)
     return client
 
 
-def send(client: Client, method: str, url: str, *, api: bool, data: dict | None = None, **extra: Any):
-    """One request with an empty (or given) body: JSON for the API, a form for pages."""
+def send(
+    client: Client, method: str, url: str, *, api: bool, data: dict | None = None, multipart: bool = False, **extra: Any
+):
+    """One request with an empty (or given) body: JSON for the API (multipart for its file
+    uploads), a form for pages."""
     data = data or {}
     if method == "GET":
         return client.get(url, **extra)
-    if api:
+    if api and not (multipart and method == "POST"):
         return client.generic(method, url, json.dumps(data), content_type="application/json", **extra)
     if method == "POST":
         return client.post(url, data, **extra)
     return client.generic(method, url, "", **extra)
 
 
-# Read-audit events (someone viewed or exported records) are the one write a GET may make:
-# they record the read and change no record. None exist yet; the audit log may add them.
-READ_AUDIT_SUFFIXES = (".viewed", ".exported", ".downloaded", ".read")
+# Read-audit events (someone viewed, searched, exported or unmasked records) are the one write
+# a GET may make: they record the read and change no record. So are the audit rows of refused
+# requests (outcome "denied", core/middleware.py DeniedAccessAuditMiddleware): they record the
+# refusal. The chain head (AuditChainHead) moves with every audit row appended; any other row
+# would show in the audit table itself.
+READ_AUDIT_SUFFIXES = (".viewed", ".exported", ".downloaded", ".read", ".searched", ".unmasked")
 
 
-def db_state() -> dict[str, list[tuple]]:
-    """Every row of every table, except sessions (the session store is the login itself)."""
+def db_state(records: frozenset[str] | tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every row of every table, except sessions (the session store is the login itself) and
+    2FA devices still being enrolled (the enrolment page keeps its pending secret there until
+    the first code confirms it; an unconfirmed device lets nobody in). `records`: audit actions
+    a route's own request records by design (logout)."""
     state: dict[str, list[tuple]] = {}
     for model in apps.get_models(include_auto_created=True):
-        if model is Session:
+        if model in (Session, AuditChainHead):
             continue
         rows = model._default_manager.order_by("pk")
         if model is AuditEvent:
+            rows = rows.exclude(outcome=Outcome.DENIED).exclude(action__in=records)
             for suffix in READ_AUDIT_SUFFIXES:
                 rows = rows.exclude(action__endswith=suffix)
+        if model is TOTPDevice:
+            rows = rows.filter(confirmed=True)
         state[model._meta.db_table] = list(rows.values_list())
     return state
 

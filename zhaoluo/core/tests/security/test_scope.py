@@ -95,7 +95,8 @@ def test_the_outsider_sees_nothing_of_this_district_in_any_list(scoped_world):
 # ---------------------------------------------------------------- foreign ids
 
 
-OBJECT_ROUTES = [r for r in pm.ROUTES if r.names_a_record and r.name in NAMED]
+# The routes naming a project or an enterprise (the inbox, channels and accounts are not a township's).
+OBJECT_ROUTES = [r for r in pm.ROUTES if r.kwargs in pm.SCOPED_KWARGS and r.name in NAMED]
 
 
 @pytest.mark.parametrize("persona", ["township_user", "unit", "leader", "task_force"])
