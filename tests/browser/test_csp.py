@@ -8,6 +8,8 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 
 from zhaoluo.testing.fixtures import PASSWORD
 
+from .test_project_loop import log_in_with_code
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -59,7 +61,7 @@ def test_the_main_pages_raise_no_csp_violation(world, live_server, page: Page):
 
 def test_the_audit_search_raises_no_csp_violation(world, live_server, page: Page):
     problems = _watch(page)
-    _log_in(page, live_server.url, world.auditadmin.username)
+    log_in_with_code(page, live_server.url, world.auditadmin)
     page.get_by_role("link", name="审计查询").click()
     expect(page.get_by_role("heading", name="审计查询")).to_be_visible()
     page.wait_for_load_state("networkidle")

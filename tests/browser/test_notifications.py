@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from zhaoluo.notify import messages, services
 from zhaoluo.notify.models import Notification
 
-from .test_project_loop import log_in
+from .test_project_loop import log_in, log_in_with_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +36,7 @@ def test_a_unit_user_sees_the_badge_opens_the_assignment_and_lands_on_the_projec
 
 def test_the_system_administrator_adds_a_wecom_robot_and_sends_a_test_message(world, live_server, page: Page):
     base = live_server.url
-    log_in(page, base, world.sysadmin.username)
+    log_in_with_code(page, base, world.sysadmin)
     page.get_by_role("link", name="通知渠道").click()
     page.get_by_role("link", name="添加渠道").click()
     page.get_by_label("渠道类型").select_option(label="企业微信群机器人")

@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from zhaoluo.orgs.models import User
 from zhaoluo.projects.choices import Light, Stage
 from zhaoluo.projects.models import Project
 from zhaoluo.testing.fixtures import PASSWORD
@@ -30,6 +33,22 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="我的工作")).to_be_visible()
+
+
+def log_in_with_code(page: Page, base: str, user: User) -> None:
+    """An admin role (三员) logs in as it must: the password, then the authenticator app's code
+    (ZHAOLUO_OTP_REQUIRED_ROLES). The browser runs from 127.0.0.1, inside the admin networks."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "测试设备"})
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="输入动态验证码")).to_be_visible()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.get_by_label("动态验证码").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="验证").click()
     expect(page.get_by_role("heading", name="我的工作")).to_be_visible()
 
 
