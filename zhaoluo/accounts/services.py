@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from importlib import import_module
 
 from django.conf import settings
@@ -15,7 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 from rest_framework.authtoken.models import Token
 
 from zhaoluo.core import audit
@@ -290,27 +293,35 @@ def account_otp_reset(*, by: User, user: User) -> int:
 # --- Second factor: the user's own device ---------------------------------------------------
 
 
-@transaction.atomic
-def otp_device_start(*, user: User) -> TOTPDevice:
-    """The device being enrolled: reused until confirmed, so reloading the page keeps the QR code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="动态验证码", confirmed=False, step=30)
-    return device
+def otp_pending_device(*, user: User, key: str) -> TOTPDevice:
+    """The authenticator being enrolled, unsaved: its secret waits in the user's session until the
+    first code confirms it, so showing the enrolment page or its QR code writes nothing."""
+    return TOTPDevice(user=user, name="动态验证码", key=key, step=30, confirmed=False)
+
+
+def otp_new_key() -> str:
+    return str(random_hex(20))
 
 
 @transaction.atomic
-def otp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
-    """Confirm enrolment with the first code the app shows; False when the code is wrong."""
-    if device.user_id != user.pk or device.confirmed:
-        raise PermissionDeniedError("该设备不属于您或已绑定")
-    if not device.verify_token(token.strip()):
-        return False
+def otp_device_confirm(*, user: User, key: str, token: str) -> TOTPDevice | None:
+    """Save the authenticator once the first code it shows matches; None when the code is wrong."""
+    if selectors.confirmed_devices(user).exists():
+        raise PermissionDeniedError("已绑定动态验证码")
+    device = otp_pending_device(user=user, key=key)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    try:
+        code = int(token.strip())
+    except ValueError:
+        return None
+    if not totp.verify(code, tolerance=device.tolerance):
+        return None
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device.last_t = totp.t()  # this code is used: the same one cannot log in next
+    device.save()
     audit.record(actor=user, action="otp.enrolled", obj=user, note=f"绑定动态验证码设备 #{device.pk}")
-    return True
+    return device
 
 
 @transaction.atomic

@@ -137,14 +137,16 @@ def otp_enrol(request: AuthedRequest) -> HttpResponse:
     """Bind an authenticator app: scan the QR code, then confirm with the first code it shows."""
     if selectors.confirmed_devices(request.user).exists():
         return redirect("accounts:security")
-    device = services.otp_device_start(user=request.user)
+    device = services.otp_pending_device(user=request.user, key=_pending_key(request))
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and services.otp_device_confirm(
-            user=request.user, device=device, token=form.cleaned_data["token"]
-        ):
-            django_otp.login(request, device)
+        confirmed = form.is_valid() and services.otp_device_confirm(
+            user=request.user, key=device.key, token=form.cleaned_data["token"]
+        )
+        if confirmed:
+            request.session.pop(_PENDING_KEY, None)
+            django_otp.login(request, confirmed)
             forget_gate(request)
             messages.success(request, "已绑定动态验证码，以后登录时须输入")
             return HttpResponseRedirect(_next_url(request))
@@ -161,6 +163,18 @@ def otp_enrol(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/otp_enrol.html", context, status=status)
 
 
+_PENDING_KEY = "otp_pending_key"
+
+
+def _pending_key(request: AuthedRequest) -> str:
+    """The secret being enrolled lives in the session (never the database) until confirmed."""
+    key = request.session.get(_PENDING_KEY)
+    if not key:
+        key = services.otp_new_key()
+        request.session[_PENDING_KEY] = key
+    return str(key)
+
+
 def _b32(device: Any) -> str:
     import base64
 
@@ -175,7 +189,7 @@ def otp_qr(request: AuthedRequest) -> HttpResponse:
     """The QR code of the device being enrolled, as SVG. A bound device's secret is never shown again."""
     if selectors.confirmed_devices(request.user).exists():
         raise PermissionDenied("已绑定动态验证码")
-    device = services.otp_device_start(user=request.user)
+    device = services.otp_pending_device(user=request.user, key=_pending_key(request))
     buffer = io.BytesIO()
     write_qrcode_image(device.config_url, buffer)
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

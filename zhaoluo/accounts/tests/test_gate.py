@@ -162,8 +162,11 @@ def test_an_admin_role_must_enrol_totp_before_anything_else_and_then_verify_at_e
     qr = client.get(reverse("accounts:otp-qr"))
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
     assert "no-store" in qr["Cache-Control"]
-    device = TOTPDevice.objects.get(user=world.auditadmin, confirmed=False)
-    assert device.step == 30
+    # The pending secret is in the session: showing the page and its QR code wrote no device.
+    assert not TOTPDevice.objects.filter(user=world.auditadmin).exists()
+    device = TOTPDevice(key=client.session["otp_pending_key"], step=30)
+    assert client.get(reverse("accounts:otp-qr")).status_code == 200
+    assert client.session["otp_pending_key"] == device.key  # reloading keeps the same QR code
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         wrong = "000000" if code_for(device) != "000000" else "111111"
         assert client.post(reverse("accounts:otp-enrol"), {"token": wrong}).status_code == 422
@@ -180,8 +183,8 @@ def test_an_admin_role_must_enrol_totp_before_anything_else_and_then_verify_at_e
     later.force_login(world.auditadmin)
     response = later.get("/account/security/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:otp-verify"))
+    device = TOTPDevice.objects.get(user=world.auditadmin, confirmed=True)
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=60), tick=False):
-        device.refresh_from_db()
         ok = later.post(reverse("accounts:otp-verify"), {"token": code_for(device), "next": "/account/security/"})
         assert ok.status_code == 302 and ok["Location"] == "/account/security/"
         assert later.get("/account/security/").status_code == 200
@@ -228,8 +231,9 @@ def test_the_otp_required_roles_are_a_setting(world, settings):
 def test_anyone_may_enrol_and_is_then_asked_for_a_code(world):
     client = world.client_for(world.investment)
     client.get(reverse("accounts:otp-enrol"))
-    device = TOTPDevice.objects.get(user=world.investment)
+    device = TOTPDevice(key=client.session["otp_pending_key"], step=30)
     client.post(reverse("accounts:otp-enrol"), {"token": code_for(device)})
+    assert TOTPDevice.objects.get(user=world.investment).confirmed
     assert client.get("/").status_code == 200
     fresh = world.client_for(world.investment)
     assert fresh.get("/").status_code == 302

@@ -121,10 +121,9 @@ READ_AUDIT_SUFFIXES = (".viewed", ".exported", ".downloaded", ".read", ".searche
 
 
 def db_state(records: frozenset[str] | tuple[str, ...] = ()) -> dict[str, list[tuple]]:
-    """Every row of every table, except sessions (the session store is the login itself) and
-    2FA devices still being enrolled (the enrolment page keeps its pending secret there until
-    the first code confirms it; an unconfirmed device lets nobody in). `records`: audit actions
-    a route's own request records by design (logout)."""
+    """Every row of every table, except sessions (the session store is the login itself; the
+    2FA enrolment page keeps its pending secret there). `records`: audit actions a route's own
+    request records by design (logout)."""
     state: dict[str, list[tuple]] = {}
     for model in apps.get_models(include_auto_created=True):
         if model in (Session, AuditChainHead):
@@ -134,8 +133,6 @@ def db_state(records: frozenset[str] | tuple[str, ...] = ()) -> dict[str, list[t
             rows = rows.exclude(outcome=Outcome.DENIED).exclude(action__in=records)
             for suffix in READ_AUDIT_SUFFIXES:
                 rows = rows.exclude(action__endswith=suffix)
-        if model is TOTPDevice:
-            rows = rows.filter(confirmed=True)
         state[model._meta.db_table] = list(rows.values_list())
     return state
 
