@@ -120,27 +120,65 @@ def build_raw(
     outcome: str = Outcome.SUCCESS,
 ) -> AuditEvent:
     """A row about something that is not one model instance: a search, a denied URL, a purge."""
-    ctx = context.current()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent(
-        at=timezone.now(),
-        actor=user,
-        actor_name=_actor_name(user),
+    row = raw_row(
+        actor=actor,
         action=action,
-        outcome=outcome,
-        object_type=object_type[:64],
-        object_id=object_id[:64],
-        object_repr=object_repr[:255],
-        parent_type=parent_type,
-        parent_id=parent_id,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
         before=before,
         after=after,
+        parent_type=parent_type,
+        parent_id=parent_id,
         note=note,
         object_version=object_version,
-        ip=ctx.ip,
-        source=ctx.source,
-        request_id=ctx.request_id,
+        outcome=outcome,
     )
+    del row["actor_id"]
+    return AuditEvent(**row, actor=_user(actor))
+
+
+def raw_row(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str = "",
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
+    parent_type: str = "",
+    parent_id: str = "",
+    note: str = "",
+    object_version: int | None = None,
+    outcome: str = Outcome.SUCCESS,
+) -> dict[str, Any]:
+    """The fields of one audit row, by column: the one place a row's shape is decided."""
+    ctx = context.current()
+    user = _user(actor)
+    return {
+        "at": timezone.now(),
+        "actor_id": user.pk if user is not None else None,
+        "actor_name": _actor_name(user),
+        "action": action,
+        "outcome": outcome,
+        "object_type": object_type[:64],
+        "object_id": object_id[:64],
+        "object_repr": object_repr[:255],
+        "parent_type": parent_type,
+        "parent_id": parent_id,
+        "before": before,
+        "after": after,
+        "note": note,
+        "object_version": object_version,
+        "ip": ctx.ip,
+        "source": ctx.source,
+        "request_id": ctx.request_id,
+    }
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def record(
@@ -187,27 +225,19 @@ def build_row(
     note: str = "",
 ) -> dict[str, Any]:
     """`build` as a plain row, for imports writing tens of thousands of audit rows."""
-    ctx = context.current()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return {
-        "at": timezone.now(),
-        "actor_id": user.pk if user is not None else None,
-        "actor_name": _actor_name(user),
-        "action": action,
-        "outcome": Outcome.SUCCESS,
-        "object_type": type_name(obj),
-        "object_id": str(obj.pk),
-        "object_repr": str(obj)[:255],
-        "parent_type": type_name(parent) if parent is not None else "",
-        "parent_id": str(parent.pk) if parent is not None else "",
-        "before": before,
-        "after": after,
-        "note": note,
-        "object_version": getattr(obj, "version", None),
-        "ip": ctx.ip,
-        "source": ctx.source,
-        "request_id": ctx.request_id,
-    }
+    return raw_row(
+        actor=actor,
+        action=action,
+        object_type=type_name(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        before=before,
+        after=after,
+        parent_type=type_name(parent) if parent is not None else "",
+        parent_id=str(parent.pk) if parent is not None else "",
+        note=note,
+        object_version=getattr(obj, "version", None),
+    )
 
 
 def record_rows(rows: list[dict[str, Any]]) -> None:
