@@ -33,4 +33,13 @@ class ImportRun(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.file_name}（{self.kind}）"
+        return f"{self.file_name}（{self.kind_label}）"
+
+    @property
+    def kind_label(self) -> str:
+        from .spec import get
+
+        try:
+            return get(self.kind).label
+        except LookupError:  # a kind whose app was removed since
+            return self.kind

@@ -120,7 +120,7 @@ def test_the_index_lists_recent_imports_to_those_who_import(world):
     preview = client.post(reverse("ledgers:import", args=["enterprises"]), {"file": csv_upload(HEADER + GOOD)})
     client.post(reverse("ledgers:confirm", args=["enterprises", preview.context["token"]]))
     page = client.get(reverse("ledgers:index")).content.decode()
-    assert "企业台账.csv" in page and "最近导入" in page
+    assert "企业台账.csv" in page and "最近导入" in page and "<td>企业台账</td>" in page
     assert "企业台账.csv" not in world.client_for(world.leader).get(reverse("ledgers:index")).content.decode()
 
 
