@@ -206,6 +206,7 @@ def test_production_without_keys_is_an_error_and_debug_is_not(settings, monkeypa
             return iter(self.keys())
 
     monkeypatch.setattr(crypto, "connections", Connections(default=Postgres()))
+    settings.ZHAOLUO_FIELD_KEYS, settings.ZHAOLUO_FIELD_KEY_ID = "", ""
     settings.DEBUG = False
     assert [m.id for m in crypto.check_field_keys()] == ["zhaoluo.E102"]
     settings.DEBUG = True

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import pytest
 from django.core.management import ManagementUtility, call_command
 from django.db import connections
 from openpyxl import Workbook
@@ -26,6 +27,15 @@ from zhaoluo.indicators.models import IndicatorValue
 from zhaoluo.ledgers.models import ImportRun
 from zhaoluo.orgs.models import Official, Region, Unit
 from zhaoluo.projects.models import FundArrival, Project, StageTransition, TaskForceMember
+
+
+@pytest.fixture(autouse=True)
+def _configured_field_key(settings):
+    """The commands run with Django's system checks, as from a shell. On PostgreSQL with DEBUG off
+    the public development field key is refused (zhaoluo.E102), so these tests configure a key of
+    their own, as a deployment does."""
+    settings.ZHAOLUO_FIELD_KEYS, settings.ZHAOLUO_FIELD_KEY_ID = "test:bGVkZ2VyLXRlc3RzLWtleQ==", "test"
+
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -3,6 +3,7 @@ changed row, dry runs, unknown names and --strict, headers, and the command's ex
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -230,6 +231,9 @@ def test_the_installed_command_exits_1_for_an_unknown_kind(tmp_path):
         capture_output=True,
         text=True,
         timeout=60,
+        # A configured field key, as a deployment has (the system checks refuse the development
+        # key on PostgreSQL with DEBUG off).
+        env={**os.environ, "ZHAOLUO_FIELD_KEYS": "test:bGVkZ2VyLXRlc3RzLWtleQ==", "ZHAOLUO_FIELD_KEY_ID": "test"},
     )
     assert unknown.returncode == 1 and "未知的台账类型" in unknown.stderr
 

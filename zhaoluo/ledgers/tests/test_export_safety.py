@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 
 from zhaoluo.testing import factories as f
@@ -56,6 +57,7 @@ def test_negative_numbers_stay_numbers_in_an_export(world, tmp_path):
     assert growth.data_type == "n" and growth.value == pytest.approx(-3.2)
 
 
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="PostgreSQL text cannot hold a NUL byte at all")
 def test_a_nul_byte_in_text_cannot_smuggle_a_formula_past_the_quote(world, tmp_path):
     f.ProjectFactory.create(district=world.district, code="INJ-NUL", name="\x00=1+1", investor="某公司")
     out = tmp_path / "projects.xlsx"
