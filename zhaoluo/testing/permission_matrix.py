@@ -52,6 +52,8 @@ NONE: frozenset[str] = frozenset()
 DISTRICT_WIDE = frozenset({"investment", "supervision", "principal", "economy"})
 SEES_PROJECT = DISTRICT_WIDE | {"township_user", "unit", "leader", "task_force"}
 SEES_ENTERPRISE = SEES_PROJECT | {"enterprise_user"}
+# problems/selectors.py: a problem of the world's project with 区发改局 responsible is seen as the project is.
+SEES_PROBLEM = SEES_PROJECT
 # projects/permissions.py and enterprises/services.py
 MANAGE_PROJECTS = frozenset({"investment"})
 REPORT_PROGRESS = frozenset({"investment", "task_force", "leader", "unit", "township_user"})
@@ -107,6 +109,7 @@ class Targets:
     delivery: Any = None  # already sent
     device: Any = None  # a bound 2FA device of an account outside the personas
     account: Any = None  # the 安全管理员's own account
+    problem: Any = None  # a problem of the project, 区发改局 responsible (security/conftest.targets_for)
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -136,8 +139,12 @@ def enterprise(t: Targets) -> dict[str, Any]:
     return {"pk": t.enterprise.pk}
 
 
-# The routes whose URL names a record of a district's business (a project or an enterprise).
-SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise)
+def problem(t: Targets) -> dict[str, Any]:
+    return {"pk": t.problem.pk}
+
+
+# The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
+SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem)
 
 
 def notification(t: Targets) -> dict[str, Any]:
@@ -316,6 +323,8 @@ ROUTES: tuple[Route, ...] = (
     Route("projects:milestone_delete", form(SEES_PROJECT, REPORT_PROGRESS), milestone),
     Route("projects:progress", form(SEES_PROJECT, REPORT_PROGRESS), project),
     Route("projects:file", {"GET": in_scope(SEES_PROJECT)}, evidence),
+    # ---- problems (problems/selectors.py, problems/permissions.py): the target is a project problem
+    Route("problems:detail", {"GET": in_scope(SEES_PROBLEM)}, problem),
     # ---- enterprise pages
     Route("enterprises:list", {"GET": everyone()}),
     Route("enterprises:detail", {"GET": in_scope(SEES_ENTERPRISE)}, enterprise),
