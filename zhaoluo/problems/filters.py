@@ -57,7 +57,7 @@ class ProblemFilterSet(filters.FilterSet):
     raised_year = filters.NumberFilter(label="提出年度", field_name="raised_on", lookup_expr="year")
     resolved_year = filters.NumberFilter(label="办结年度", field_name="resolved_on", lookup_expr="year")
     on_time = filters.BooleanFilter(label="按时办结", method="filter_on_time")
-    overdue_at = filters.DateFilter(label="截至该日逾期未办结", method="filter_overdue_at")
+    overdue_at = filters.DateFilter(label="截至该日日终逾期未办结", method="filter_overdue_at")
     ordering = filters.OrderingFilter(
         label="排序",
         fields=(("raised_on", "raised_on"), ("due_on", "due_on"), ("code", "code"), ("updated_at", "updated_at")),
@@ -97,6 +97,7 @@ class ProblemFilterSet(filters.FilterSet):
     def filter_overdue_at(self, queryset: QuerySet[Problem], name: str, value: dt.date | None) -> QuerySet[Problem]:
         if value is None:
             return queryset
+        # At the end of the day `value`: a deadline on that day has passed (stats/figures.py problems_overdue).
         return queryset.filter(
-            Q(resolved_on__isnull=True) | Q(resolved_on__gt=value), raised_on__lte=value, due_on__lt=value
+            Q(resolved_on__isnull=True) | Q(resolved_on__gt=value), raised_on__lte=value, due_on__lte=value
         )
