@@ -152,3 +152,47 @@ def test_the_export_holds_the_filtered_problems_in_the_ledger_columns(world, thr
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:5] == ["问题编号", "来源", "项目编号", "企业信用代码", "问题描述"]
     assert [r[4] for r in rows[1:] if r[4]] == ["问题overdue"]
+
+
+def test_the_whole_loop_runs_through_the_forms_and_the_late_resolution_shows_on_the_timeline(world):
+    monday = dt.datetime(2020, 6, 1, 9, tzinfo=WEDNESDAY.tzinfo)
+    raiser, supervision, unit = (world.client_for(u) for u in (world.task_force, world.supervision, world.unit))
+    with time_machine.travel(monday, tick=False):
+        raiser.post(
+            "/problems/new/",
+            {
+                "description": "环评批复滞后",
+                "category": Category.APPROVAL,
+                "origin": Origin.PROJECT,
+                "project": world.project.pk,
+            },
+        )
+        problem = Problem.objects.get()
+        assigned = supervision.post(
+            f"/problems/{problem.pk}/assign/",
+            {"unit": world.lead_unit.pk, "workdays": 3, "note": "尽快", "version": problem.version},
+        )
+        assert assigned.status_code == 302
+        problem.refresh_from_db()
+        assert problem.due_on == dt.date(2020, 6, 4)
+        assert unit.post(f"/problems/{problem.pk}/start/", {"version": problem.version}).status_code == 302
+    with time_machine.travel(WEDNESDAY, tick=False):
+        problem.refresh_from_db()
+        done = unit.post(f"/problems/{problem.pk}/resolve/", {"handling_note": "已批复", "version": problem.version})
+        assert done.status_code == 302
+        problem.refresh_from_db()
+        # The unit may not close its own work; the raiser does.
+        assert unit.post(f"/problems/{problem.pk}/close/", {"version": problem.version}).status_code == 403
+        assert raiser.post(f"/problems/{problem.pk}/close/", {"version": problem.version}).status_code == 302
+        problem.refresh_from_db()
+        rated = raiser.post(f"/problems/{problem.pk}/rate/", {"satisfaction": "fairly", "version": problem.version})
+        assert rated.status_code == 302
+        page = raiser.get(f"/problems/{problem.pk}/").content.decode()
+    problem.refresh_from_db()
+    assert (problem.status, problem.satisfaction, problem.resolved_on) == (
+        Status.CLOSED,
+        "fairly",
+        dt.date(2020, 6, 10),
+    )
+    for text in ("提出问题", "交办", "开始办理", "办结", "销号", "评价", "超期 4 个工作日"):
+        assert text in page, text
