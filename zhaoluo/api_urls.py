@@ -12,6 +12,7 @@ from zhaoluo.enterprises.api import EnterpriseViewSet
 from zhaoluo.ledgers.api import LedgerExportView, LedgerImportView
 from zhaoluo.notify.api import NotificationViewSet
 from zhaoluo.orgs.api import MeView, OfficialsView, TownshipsView, UnitsView
+from zhaoluo.problems.api import ProblemViewSet
 from zhaoluo.projects.api import FundViewSet, MilestoneViewSet, ProjectViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -21,6 +22,7 @@ router.register("milestones", MilestoneViewSet, basename="api-milestone")
 router.register("funds", FundViewSet, basename="api-fund")
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
 router.register("notifications", NotificationViewSet, basename="api-notification")
+router.register("problems", ProblemViewSet, basename="api-problem")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),

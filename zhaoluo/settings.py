@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zhaoluo.ledgers",
     "zhaoluo.demo",
     "zhaoluo.notify",
+    "zhaoluo.problems",
 ]
 
 MIDDLEWARE = [

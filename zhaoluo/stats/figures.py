@@ -9,7 +9,8 @@ data is null":
 - `funds_arrived` is null when no fund row has its 期间 in the year;
 - `funds_yoy_pct` is null when either year has no fund rows (or the previous year sums
   to 0, which leaves no base to compare with);
-- `sign_to_start_days` is null when no project (key or not) started in the year.
+- `sign_to_start_days` is null when no project (key or not) started in the year;
+- the problem counts are null when the scope holds no problem at all.
 
 Amounts are Decimal 万元; `figures_json` writes them as JSON numbers without padding zeros.
 """
@@ -24,6 +25,7 @@ from typing import Any
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 
 from zhaoluo.orgs.models import Region
+from zhaoluo.problems.models import Problem
 from zhaoluo.projects.models import HUNDRED_MILLION, FundArrival, Project
 
 # Key order of the JSON object and the table, with the table's Chinese labels.
@@ -43,16 +45,12 @@ LABELS: dict[str, str] = {
     "problems_resolved_on_time": "按时办结问题",
     "problems_overdue": "年末逾期未办结问题",
 }
-# Keys of the contract whose records (pairings, problems) the platform does not hold yet:
+# Keys of the contract whose records (pairings) the platform does not hold yet:
 # printed as null, "no data", so the object always has the contract's shape and nobody
 # reads a made-up 0. Each moves to a real query when its app arrives.
 NOT_YET_RECORDED = (
     "cadres_paired",
     "enterprises_paired",
-    "problems_raised",
-    "problems_resolved",
-    "problems_resolved_on_time",
-    "problems_overdue",
 )
 CENT = Decimal("0.01")
 
@@ -141,6 +139,42 @@ def sign_to_start_days(projects: QuerySet[Project], year: int) -> dict[str, int 
     return {"min": min(days), "median": median(days), "max": max(days)}
 
 
+def scoped_problems(region: Region | None = None) -> QuerySet[Problem]:
+    """All problems, or a district's; for a township code those of its projects and enterprises."""
+    if region is None:
+        return Problem.objects.all()
+    return Problem.objects.filter(Q(district=region) | Q(project__township=region) | Q(enterprise__township=region))
+
+
+def problem_counts(problems: QuerySet[Problem], year: int) -> dict[str, int | None]:
+    """The contract's problem figures. "Unresolved at the end of Y whose 办结时限 has passed":
+    raised by 31 December, not resolved by then, due on or before it (the deadline day is over)."""
+    _, last = _year_range(year)
+    unresolved_at_end = Q(resolved_on__isnull=True) | Q(resolved_on__gt=last)
+    row = problems.aggregate(
+        total=Count("pk"),
+        problems_raised=Count("pk", filter=_in_year("raised_on", year)),
+        problems_resolved=Count("pk", filter=_in_year("resolved_on", year)),
+        problems_resolved_on_time=Count(
+            "pk", filter=_in_year("resolved_on", year) & Q(due_on__isnull=False, resolved_on__lte=F("due_on"))
+        ),
+        problems_overdue=Count("pk", filter=unresolved_at_end & Q(raised_on__lte=last, due_on__lte=last)),
+    )
+    has_problems = bool(row.pop("total"))
+    return {name: (int(value) if has_problems else None) for name, value in row.items()}
+
+
+def problem_drilldown(year: int) -> dict[str, dict[str, str]]:
+    """The 问题清单 filters (problems/filters.py) that list the records behind each problem figure."""
+    _, last = _year_range(year)
+    return {
+        "problems_raised": {"raised_year": str(year), "is_open": ""},
+        "problems_resolved": {"resolved_year": str(year), "is_open": ""},
+        "problems_resolved_on_time": {"resolved_year": str(year), "on_time": "true", "is_open": ""},
+        "problems_overdue": {"overdue_at": last.isoformat(), "is_open": ""},
+    }
+
+
 def figures(*, year: int, region: Region | None = None) -> dict[str, Any]:
     """The project and funds figures of `year`, for the whole platform or one region."""
     projects = scoped_projects(region)
@@ -149,6 +183,7 @@ def figures(*, year: int, region: Region | None = None) -> dict[str, Any]:
     result["funds_arrived"] = funds[year]
     result["funds_yoy_pct"] = yoy_pct(funds[year], funds[year - 1])
     result["sign_to_start_days"] = sign_to_start_days(projects, year)
+    result.update(problem_counts(scoped_problems(region), year))
     result.update(dict.fromkeys(NOT_YET_RECORDED))
     return {name: result[name] for name in LABELS}
 

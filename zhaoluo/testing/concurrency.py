@@ -187,6 +187,47 @@ def create_once_race(*, rounds: int = 10) -> dict[str, Any]:
     return {"rounds": outcomes}
 
 
+def resolve_race(*, rounds: int = 10) -> dict[str, Any]:
+    """Two people of the responsible unit press 办结 on the same problem at once. Neither holds
+    a version: only the conditional UPDATE … WHERE status = 办理中 stands between them."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from zhaoluo.core.models import AuditEvent
+    from zhaoluo.orgs.choices import Role
+    from zhaoluo.orgs.models import Unit, User
+    from zhaoluo.problems import services
+    from zhaoluo.problems.models import Problem
+
+    seed = _seed()
+    district = seed["district"]
+    suffix = uuid.uuid4().hex[:6]
+    supervision = User.objects.create(username=f"ducha{suffix}", role=Role.SUPERVISION, region=district)
+    unit = Unit.objects.create(name=f"并发责任单位{suffix}", region=district)
+    handler = User.objects.create(username=f"banli{suffix}", role=Role.UNIT, region=district, unit=unit)
+    outcomes: list[dict[str, int]] = []
+    for r in range(rounds):
+        problem = services.problem_raise(by=supervision, description=f"并发办结{r}")
+        services.problem_assign(problem=problem, by=supervision, unit=unit, workdays=5)
+        services.problem_start(problem=problem, by=handler)
+
+        def resolve(pk: int = problem.pk, r: int = r) -> str:
+            mine = Problem.objects.get(pk=pk)  # both read 办理中
+            try:
+                with transaction.atomic():
+                    services.problem_resolve(problem=mine, by=handler, handling_note=f"办结{r}")
+            except ValidationError:
+                return "refused"
+            return "won"
+
+        result = _pair(resolve)
+        result["resolved_rows"] = AuditEvent.objects.filter(
+            action="problem.resolved", object_type="problems.problem", object_id=str(problem.pk)
+        ).count()
+        outcomes.append(result)
+    return {"rounds": outcomes}
+
+
 def pragmas() -> dict[str, Any]:
     from django.db import connection
 
@@ -215,6 +256,7 @@ def main(argv: list[str]) -> int:
         "counter": counter(lock=False),
         "advance": advance_race(),
         "create_once": create_once_race(),
+        "resolve": resolve_race(),
     }
     json.dump(report, sys.stdout)
     return 0

@@ -52,6 +52,13 @@ NONE: frozenset[str] = frozenset()
 DISTRICT_WIDE = frozenset({"investment", "supervision", "principal", "economy"})
 SEES_PROJECT = DISTRICT_WIDE | {"township_user", "unit", "leader", "task_force"}
 SEES_ENTERPRISE = SEES_PROJECT | {"enterprise_user"}
+# problems/selectors.py: a problem of the world's project with 区发改局 responsible is seen as the project is.
+SEES_PROBLEM = SEES_PROJECT
+# problems/permissions.py: 交办 by the district roles and the project's 包保领导; the responsible unit
+# handles; the raiser (`investment` raised the target) or 督查室 closes, sends back and rates.
+ASSIGN_PROBLEMS = DISTRICT_WIDE | {"leader"}
+HANDLE_PROBLEMS = frozenset({"unit"})
+CONFIRM_PROBLEMS = frozenset({"investment", "supervision"})
 # projects/permissions.py and enterprises/services.py
 MANAGE_PROJECTS = frozenset({"investment"})
 REPORT_PROGRESS = frozenset({"investment", "task_force", "leader", "unit", "township_user"})
@@ -107,6 +114,7 @@ class Targets:
     delivery: Any = None  # already sent
     device: Any = None  # a bound 2FA device of an account outside the personas
     account: Any = None  # the 安全管理员's own account
+    problem: Any = None  # a problem of the project, 区发改局 responsible (security/conftest.targets_for)
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -136,8 +144,12 @@ def enterprise(t: Targets) -> dict[str, Any]:
     return {"pk": t.enterprise.pk}
 
 
-# The routes whose URL names a record of a district's business (a project or an enterprise).
-SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise)
+def problem(t: Targets) -> dict[str, Any]:
+    return {"pk": t.problem.pk}
+
+
+# The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
+SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem)
 
 
 def notification(t: Targets) -> dict[str, Any]:
@@ -316,6 +328,20 @@ ROUTES: tuple[Route, ...] = (
     Route("projects:milestone_delete", form(SEES_PROJECT, REPORT_PROGRESS), milestone),
     Route("projects:progress", form(SEES_PROJECT, REPORT_PROGRESS), project),
     Route("projects:file", {"GET": in_scope(SEES_PROJECT)}, evidence),
+    # ---- problems (problems/selectors.py, problems/permissions.py): the target is a project problem
+    Route("problems:list", {"GET": everyone()}),
+    Route("problems:responsibility", {"GET": everyone()}),
+    Route("problems:deadlines", {"GET": everyone()}),
+    Route("problems:export", {"GET": only(HAS_DISTRICT)}),
+    # Everyone with a district's scope raises (an enterprise contact for their enterprise); not the admin roles.
+    Route("problems:create", {"GET": only(HAS_DISTRICT), "POST": only(HAS_DISTRICT, FORM_INVALID)}),
+    Route("problems:detail", {"GET": in_scope(SEES_PROBLEM)}, problem),
+    Route("problems:assign", form(SEES_PROBLEM, ASSIGN_PROBLEMS), problem),
+    Route("problems:start", form(SEES_PROBLEM, HANDLE_PROBLEMS), problem),
+    Route("problems:resolve", form(SEES_PROBLEM, HANDLE_PROBLEMS), problem),
+    Route("problems:return", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
+    Route("problems:close", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
+    Route("problems:rate", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     # ---- enterprise pages
     Route("enterprises:list", {"GET": everyone()}),
     Route("enterprises:detail", {"GET": in_scope(SEES_ENTERPRISE)}, enterprise),
@@ -353,6 +379,15 @@ ROUTES: tuple[Route, ...] = (
     Route("api-schema", {"GET": everyone()}, api=True, json_errors=False, sample=True),
     Route("api-docs", {"GET": everyone()}, api=True, json_errors=False),
     # ---- API: projects
+    # ---- API: problems (the same rules as the pages)
+    Route("api-problem-list", {"GET": everyone()}, api=True),
+    Route("api-problem-detail", {"GET": in_scope(SEES_PROBLEM)}, problem, api=True),
+    Route("api-problem-assign", {"POST": in_scope(SEES_PROBLEM, ASSIGN_PROBLEMS, API_INVALID)}, problem, api=True),
+    Route("api-problem-start", {"POST": in_scope(SEES_PROBLEM, HANDLE_PROBLEMS, API_INVALID)}, problem, api=True),
+    Route("api-problem-resolve", {"POST": in_scope(SEES_PROBLEM, HANDLE_PROBLEMS, API_INVALID)}, problem, api=True),
+    Route("api-problem-return", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
+    Route("api-problem-close", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
+    Route("api-problem-rate", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
     Route("api-project-list", {"GET": everyone(), "POST": only(CREATE_PROJECTS, API_INVALID)}, api=True),
     Route(
         "api-project-detail",

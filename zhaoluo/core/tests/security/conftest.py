@@ -21,6 +21,8 @@ from zhaoluo.core.models import AuditChainHead, AuditEvent, Outcome
 from zhaoluo.notify.choices import ChannelKind, DeliveryStatus
 from zhaoluo.notify.models import Channel, Delivery, Notification
 from zhaoluo.orgs.choices import Role
+from zhaoluo.problems.choices import Origin
+from zhaoluo.problems.models import Problem
 from zhaoluo.projects.choices import Stage, TransitionKind
 from zhaoluo.projects.models import Milestone, Project, StageTransition
 from zhaoluo.testing import factories as f
@@ -46,7 +48,17 @@ def targets_for(project: Project, by: Any) -> Targets:
     )
     if project.enterprise_id is None:
         Project.objects.filter(pk=project.pk).update(enterprise=enterprise)
-    return Targets(project=project, milestone=milestone, evidence=transition, enterprise=enterprise)
+    problem = Problem.objects.create(
+        district=project.district,
+        code=f"WT-P{project.pk}",
+        description="用地指标未落实",
+        origin=Origin.PROJECT,
+        project=project,
+        unit=project.lead_unit,
+        raised_on=dt.date(2020, 5, 6),
+        raiser=by,
+    )
+    return Targets(project=project, milestone=milestone, evidence=transition, enterprise=enterprise, problem=problem)
 
 
 def platform_targets(world) -> dict[str, Any]:

@@ -46,6 +46,7 @@ def report(request) -> dict:
         "counter": concurrency.counter(lock=True),
         "advance": concurrency.advance_race(),
         "create_once": concurrency.create_once_race(),
+        "resolve": concurrency.resolve_race(),
     }
 
 
@@ -76,5 +77,8 @@ def test_concurrent_writers_lose_no_update_and_races_end_with_one_winner_and_one
     # H6: two submissions with one idempotency token, ten times: one record.
     rounds = report["create_once"]["rounds"]
     assert rounds == [{"created": 1, "replayed": 1, "rows": 1}] * 10
+    # H6: two 办结 of one problem at once, without versions, ten times: the status-conditional UPDATE lets one through.
+    rounds = report["resolve"]["rounds"]
+    assert rounds == [{"won": 1, "refused": 1, "resolved_rows": 1}] * 10
     if ON_SQLITE:
         assert report["pragmas"] == {"journal_mode": "wal", "synchronous": 2, "busy_timeout": 20000}

@@ -19,6 +19,9 @@ from drf_spectacular.generators import SchemaGenerator
 from zhaoluo.core.errors import ConflictError
 from zhaoluo.enterprises import services as enterprise_services
 from zhaoluo.enterprises.models import Enterprise
+from zhaoluo.problems import services as problem_services
+from zhaoluo.problems.choices import Status as ProblemStatus
+from zhaoluo.problems.models import Problem
 from zhaoluo.projects import services
 from zhaoluo.projects.choices import Stage
 from zhaoluo.projects.forms import ProjectForm
@@ -56,6 +59,8 @@ class Edit:
     setup: Callable[[object, object], None] | None = None
     # A delete is raced by an edit (a second delete of a deleted record is a plain 404).
     first: Callable[[object, object, int], None] | None = None
+    # Who submits: the moves of a problem belong to different people (problems/permissions.py).
+    persona: str = "investment"
 
 
 def _terminate(t, world) -> None:
@@ -77,6 +82,75 @@ def _v_enterprise(t) -> int:
 def _rename_milestone(t, world, version: int) -> None:
     m = Milestone.objects.get(pk=t.milestone.pk)
     services.milestone_update(milestone=m, by=world.task_force, data={"name": "他人改名"}, expected_version=version)
+
+
+def _v_problem(t) -> int:
+    return Problem.objects.get(pk=t.problem.pk).version
+
+
+def _problem_at(status: str) -> Callable[[object, object], None]:
+    """Walk the target problem (raised by `investment`, 区发改局 responsible) up to `status`."""
+
+    def setup(t, world) -> None:
+        problem = Problem.objects.get(pk=t.problem.pk)
+        problem_services.problem_assign(
+            problem=problem, by=world.supervision, unit=world.lead_unit, due_on=dt.date(2020, 7, 31)
+        )
+        if status in (ProblemStatus.HANDLING, ProblemStatus.RESOLVED):
+            problem_services.problem_start(problem=problem, by=world.unit)
+        if status == ProblemStatus.RESOLVED:
+            problem_services.problem_resolve(problem=problem, by=world.unit, handling_note="已办")
+
+    return setup
+
+
+def _problem_edits() -> list[Edit]:
+    """Each move of a problem, on the page and in the API: (route, action, payload, setup, persona)."""
+    moves = [
+        (
+            "assign",
+            lambda t, v: {"unit": t.project.lead_unit_id, "due_on": "2020-07-31", "version": v},
+            None,
+            "investment",
+        ),
+        ("start", lambda t, v: {"version": v}, _problem_at(ProblemStatus.ASSIGNED), "unit"),
+        ("resolve", lambda t, v: {"handling_note": "已办", "version": v}, _problem_at(ProblemStatus.HANDLING), "unit"),
+        ("return", lambda t, v: {"reason": "未落实", "version": v}, _problem_at(ProblemStatus.RESOLVED), "investment"),
+        ("close", lambda t, v: {"version": v}, _problem_at(ProblemStatus.RESOLVED), "investment"),
+        (
+            "rate",
+            lambda t, v: {"satisfaction": "satisfied", "version": v},
+            _problem_at(ProblemStatus.RESOLVED),
+            "investment",
+        ),
+    ]
+    edits = []
+    for name, payload, setup, persona in moves:
+        edits.append(
+            Edit(
+                f"problems:{name}",
+                False,
+                "POST",
+                lambda t, name=name: reverse(f"problems:{name}", args=[t.problem.pk]),
+                payload,
+                _v_problem,
+                setup,
+                persona=persona,
+            )
+        )
+        edits.append(
+            Edit(
+                f"api-problem-{name}",
+                True,
+                "POST",
+                lambda t, name=name: f"/api/problems/{t.problem.pk}/{name}/",
+                payload,
+                _v_problem,
+                setup,
+                persona=persona,
+            )
+        )
+    return edits
 
 
 def _members(t) -> list[int]:
@@ -224,6 +298,7 @@ UPDATES = [
         lambda t, v: {"version": v, "products": f"产品{v}"},
         _v_enterprise,
     ),
+    *_problem_edits(),
 ]
 
 
@@ -238,7 +313,7 @@ def _submit(client, edit: Edit, targets, version: int):
 def test_of_two_editors_of_one_version_the_first_saves_and_the_second_gets_409_with_what_changed(world, targets, edit):
     if edit.setup:
         edit.setup(targets, world)
-    first, second = client_as(world, "investment"), client_as(world, "investment")
+    first, second = client_as(world, edit.persona), client_as(world, edit.persona)
     loaded = edit.version_of(targets)  # both opened the page at this version
     if edit.first:
         edit.first(targets, world, loaded)
@@ -246,6 +321,7 @@ def test_of_two_editors_of_one_version_the_first_saves_and_the_second_gets_409_w
         ok = _submit(first, edit, targets, loaded)
         assert ok.status_code in (200, 204, 302), getattr(ok, "content", b"")[:400]
     after_first = Project.objects.get(pk=targets.project.pk).version
+    own_after_first = edit.version_of(targets)
     milestones = Milestone.objects.count()
     stale = _submit(second, edit, targets, loaded)
     assert stale.status_code == 409
@@ -258,6 +334,7 @@ def test_of_two_editors_of_one_version_the_first_saves_and_the_second_gets_409_w
         assert 'id="conflict"' in html and "已被" in html and "重新载入最新版本" in html
     # The stale submission changed nothing.
     assert Project.objects.get(pk=targets.project.pk).version == after_first
+    assert edit.version_of(targets) == own_after_first
     assert Milestone.objects.count() == milestones
 
 
@@ -302,7 +379,7 @@ class _Ids:
     class _R:
         pk = 1
 
-    project = milestone = enterprise = _R()
+    project = milestone = enterprise = problem = _R()
 
 
 # ---------------------------------------------------------------- randomized interleavings

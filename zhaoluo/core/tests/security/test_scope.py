@@ -162,3 +162,58 @@ def test_a_foreign_record_named_in_a_request_body_is_refused_and_nothing_is_writ
     )
     assert page.status_code == 422
     assert not Project.objects.filter(name="越区项目").exists()
+
+
+# ---------------------------------------------------------------- problems (problems/selectors.py)
+
+Q1, Q2, QE, QX = "盼盼项目用地问题", "张湾物流园用电问题", "盼盼企业融资问题", "襄城外区问题"
+PROBLEMS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(pm.DISTRICT_WIDE, frozenset({Q1, Q2, QE})),
+    # 双沟镇 holds the project and the enterprise; 区发改局 is responsible for Q1; 王海 and 李专 carry the project.
+    "township_user": frozenset({Q1, QE}),
+    **dict.fromkeys(["unit", "leader", "task_force"], frozenset({Q1})),
+    "enterprise_user": frozenset({QE}),
+    **dict.fromkeys(["sysadmin", "secadmin", "auditadmin", "nobody"], frozenset()),
+    "outsider": frozenset({QX}),
+}
+
+
+@pytest.fixture
+def problem_world(world):
+    from zhaoluo.problems.choices import Origin
+    from zhaoluo.problems.models import Problem
+
+    on = dt.date(2020, 5, 6)
+    common = {"district": world.district, "raised_on": on}
+    Problem.objects.create(
+        code="S1", description=Q1, origin=Origin.PROJECT, project=world.project, unit=world.lead_unit, **common
+    )
+    Problem.objects.create(code="S2", description=Q2, origin=Origin.PROJECT, project=world.other_project, **common)
+    Problem.objects.create(
+        code="SE", description=QE, origin=Origin.ENTERPRISE, enterprise=world.project.enterprise, **common
+    )
+    Problem.objects.create(code="SX", description=QX, district=world.other_district, raised_on=on)
+    return world
+
+
+def test_the_problem_personas_cover_the_whole_world():
+    assert set(PROBLEMS) == set(pm.PERSONAS)
+
+
+@pytest.mark.parametrize("persona", pm.PERSONAS)
+def test_each_persona_sees_exactly_its_problems_in_the_three_lists_the_export_and_the_api(problem_world, persona):
+    client = client_as(problem_world, persona)
+    wanted = PROBLEMS[persona]
+    page = client.get(reverse("problems:list"))
+    assert {r["p"].description for r in page.context["rows"]} == wanted
+    deadlines = client.get(reverse("problems:responsibility"))
+    assert sum(g["total"] for g in deadlines.context["groups"]) == len(wanted)
+    export = client.get(reverse("problems:export"))
+    if persona in pm.HAS_DISTRICT:
+        sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content)), read_only=True).worksheets[0]
+        cells = {str(c) for row in sheet.iter_rows(min_row=2, values_only=True) for c in row if c}
+        assert cells & {Q1, Q2, QE, QX} == wanted
+    else:
+        assert export.status_code == 403 and not wanted
+    api = client.get("/api/problems/").json()
+    assert {r["description"] for r in api["results"]} == wanted and api["count"] == len(wanted)
