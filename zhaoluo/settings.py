@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhaoluo.demo",
     "zhaoluo.notify",
     "zhaoluo.problems",
+    "zhaoluo.supervision",
 ]
 
 MIDDLEWARE = [
