@@ -274,6 +274,8 @@ def problem_escalate(
     reason = _manual_checks(problem, by, to_level, reason)
     if color not in Color.values:
         raise ValidationError({"color": "请选择督办单颜色"})
+    if to_level == Level.UNIT:
+        raise ValidationError({"to_level": "升级督办须升至第二级或第三级"})
     if _rank(to_level, color) <= _rank(problem.supervision_level, problem.notice_color):
         raise ValidationError({"to_level": "升级后的层级或颜色须高于当前"})
     today = clock.today()
