@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns: list[URLPattern] = [
     path("", views.queue, name="queue"),
+    path("queue.xlsx", views.queue_export, name="queue_export"),
     path("rules/", views.rule_list, name="rules"),
     path("rules/<slug:code>/edit/", views.rule_edit, name="rule_edit"),
     path("notices/", views.notice_list, name="notices"),

@@ -3,20 +3,26 @@ and the ladder's forms on a problem (升级, 降级, 挂牌督办, 摘牌, 约�
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoluo.core import calendar, clock
 from zhaoluo.core.actions import Action, run_action
 from zhaoluo.core.htmx import AuthedRequest
+from zhaoluo.core.ratelimit import limited
+from zhaoluo.ledgers.views import XLSX_TYPE
+from zhaoluo.orgs import selectors as org_selectors
 from zhaoluo.orgs.scope import ScopeKind, scope_for
 from zhaoluo.problems import permissions as problem_permissions
 from zhaoluo.problems import selectors as problem_selectors
@@ -124,6 +130,23 @@ def queue(request: AuthedRequest) -> HttpResponse:
     ]
     context = {"levels": levels, "waiting": waiting, "today": today}
     return render(request, "supervision/queue.html", context)
+
+
+@login_required
+@require_GET
+@limited("export", "ZHAOLUO_RATE_EXPORTS_PER_MINUTE")
+def queue_export(request: AuthedRequest) -> HttpResponseBase:
+    district = org_selectors.district_of(request.user)
+    if district is None:
+        raise PermissionDenied("您的账号未关联所属区")
+    problems = list(selectors.queue(user=request.user).select_related("unit", "project"))
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it once sent
+    services.queue_export(by=request.user, district=district, problems=problems, out=handle)
+    handle.seek(0)
+    response = FileResponse(handle, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"督办队列-{clock.today():%Y%m%d}.xlsx")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -359,6 +359,7 @@ ROUTES: tuple[Route, ...] = (
     Route("problems:rate", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     # ---- 三级督查 (supervision/views.py): the notice is on the target problem
     Route("supervision:queue", {"GET": everyone()}),
+    Route("supervision:queue_export", {"GET": only(HAS_DISTRICT)}),
     Route("supervision:rules", {"GET": only(HAS_DISTRICT)}),
     Route(
         "supervision:rule_edit",

@@ -144,3 +144,20 @@ def test_a_resolved_problem_leaves_the_queue(world, escalated):
         page = world.client_for(world.supervision).get(reverse("supervision:queue")).content.decode()
     level3 = page[page.index('id="queue-level-3"') : page.index('id="queue-level-2"')]
     assert escalated.code not in level3
+
+
+def test_the_queue_exports_to_excel_with_the_levels_and_an_audit_row(world, escalated):
+    import io
+
+    from openpyxl import load_workbook
+
+    from zhaoluo.core.models import AuditEvent
+
+    with time_machine.travel(at(DAY), tick=False):
+        response = world.client_for(world.supervision).get(reverse("supervision:queue_export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "问题编号" and rows[1][0] == escalated.code
+    assert rows[1][4] == "第3级" and rows[1][5] == "红色" and rows[1][8] == 10
+    assert AuditEvent.objects.filter(action="supervision_queue.exported", actor=world.supervision).count() == 1
