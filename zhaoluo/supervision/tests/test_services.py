@@ -235,3 +235,18 @@ def test_assigning_with_working_days_on_a_green_channel_project_halves_them_and_
     assert problem.due_on == dt.date(2021, 2, 7)
     note = AuditEvent.objects.get(action="problem.assigned", parent_id=str(problem.pk)).note
     assert "绿色通道" in note and "10 → 5" in note
+
+
+def test_the_demo_lists_and_interviews_the_level_three_problems_once(world, make_problem, settings):
+    from zhaoluo.supervision import demo
+
+    late, fresh = make_problem(), make_problem(due=dt.date(2021, 3, 30))
+    settings.ZHAOLUO_TODAY = "2021-03-31"  # the demo's today
+    services.supervision_tick(dt.date(2021, 3, 31))
+    assert demo.load(world.district) == {"listings": 1, "interviews": 1}
+    assert demo.load(world.district) == {"listings": 0, "interviews": 0}
+    listing = Listing.objects.get()
+    # One tick on the demo day climbs the whole way, so the listing starts that day too.
+    assert listing.problem == late and listing.since == dt.date(2021, 3, 31)
+    assert Interview.objects.get().interviewee.startswith("区发改局")
+    assert not Listing.objects.filter(problem=fresh).exists()
