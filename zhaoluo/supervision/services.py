@@ -134,9 +134,12 @@ def _step(
         overdue_workdays=overdue,
     )
     step.full_clean(exclude=["problem", "rule", "by"])
-    if not rows.update(
-        supervision_level=to_level, notice_color=to_color, version=F("version") + 1, updated_at=timezone.now()
-    ):
+    values: dict[str, Any] = {"supervision_level": to_level, "notice_color": to_color, "updated_at": timezone.now()}
+    if by is not None:
+        # A person's move is an edit; the tick's is derived from the deadline (like a project's light),
+        # so it does not turn the unit's open 办结 form stale.
+        values["version"] = F("version") + 1
+    if not rows.update(**values):
         check_version(problem, expected_version)
     step.save()
     problem.refresh_from_db()

@@ -183,3 +183,18 @@ def test_the_tick_reads_only_open_problems_due_by_the_next_working_day(
     with time_machine.travel(at(dt.date(2021, 2, 24)), tick=False), django_assert_max_num_queries(4):
         counts = services.supervision_tick()
     assert counts == dict.fromkeys(counts, 0)
+
+
+def test_the_ticks_escalation_does_not_make_the_units_open_form_stale(world, make_problem):
+    problem = make_problem()
+    with time_machine.travel(at(dt.date(2021, 2, 8)), tick=False):
+        problem_services.problem_start(problem=problem, by=world.unit)
+        problem.refresh_from_db()
+        version_on_the_page = problem.version
+    tick_on(dt.date(2021, 2, 9))
+    with time_machine.travel(at(dt.date(2021, 2, 9)), tick=False):
+        problem_services.problem_resolve(
+            problem=problem, by=world.unit, handling_note="已办结", expected_version=version_on_the_page
+        )
+    problem.refresh_from_db()
+    assert problem.status == Status.RESOLVED and problem.supervision_level == 2
