@@ -7,7 +7,7 @@ from django import forms
 from zhaoluo.core.forms import style_form
 
 from .choices import Color, Level
-from .models import EscalationRule
+from .models import DeadlineRule, EscalationRule
 
 LEVELS = [("", "请选择")] + [(str(v), str(label)) for v, label in Level.choices]
 COLORS = [("", "请选择")] + [(str(v), str(label)) for v, label in Color.choices]
@@ -33,6 +33,22 @@ class RuleForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         # The service validates the rule (model clean included) and reports its errors.
+        pass
+
+
+class DeadlineRuleForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = DeadlineRule
+        fields = ["name", "subject", "factor", "enabled", "explanation"]
+        widgets = {"explanation": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+    def _post_clean(self) -> None:
         pass
 
 

@@ -34,7 +34,7 @@ from zhaoluo.projects.models import Project
 
 from . import permissions
 from .choices import COLOR_RANK, Color, EscalationKind, Level
-from .models import Escalation, EscalationRule, Interview, Listing, Notice
+from .models import DeadlineRule, Escalation, EscalationRule, Interview, Listing, Notice
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,32 @@ def escalation_rule_update(
     old, new = audit.diff(before, audit.snapshot(rule, RULE_FIELDS))
     if new:
         audit.record(actor=by, action="supervision.rule_updated", obj=rule, before=old, after=new)
+    return rule
+
+
+DEADLINE_RULE_FIELDS = ["name", "subject", "factor", "enabled", "explanation"]
+
+
+@transaction.atomic
+def deadline_rule_update(
+    *, rule: DeadlineRule, by: User, data: dict[str, Any], expected_version: int | None = None
+) -> DeadlineRule:
+    """督查室 changes a deadline rule's factor, subject, wording or switches it off (the condition is code)."""
+    if not permissions.can_edit_rules(by):
+        raise PermissionDeniedError("只有督查室可以修改时限规则")
+    check_version(rule, expected_version)
+    before = audit.snapshot(rule, DEADLINE_RULE_FIELDS)
+    for name in DEADLINE_RULE_FIELDS:
+        if name in data:
+            setattr(rule, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    rule.full_clean()
+    if not (rule.explanation or "").strip():
+        raise ValidationError({"explanation": "请用一句话说明该规则"})
+    claim_version(rule, expected_version, data)
+    rule.save()
+    old, new = audit.diff(before, audit.snapshot(rule, DEADLINE_RULE_FIELDS))
+    if new:
+        audit.record(actor=by, action="supervision.deadline_rule_updated", obj=rule, before=old, after=new)
     return rule
 
 

@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern] = [
     path("queue.xlsx", views.queue_export, name="queue_export"),
     path("rules/", views.rule_list, name="rules"),
     path("rules/<slug:code>/edit/", views.rule_edit, name="rule_edit"),
+    path("deadline-rules/<slug:code>/edit/", views.deadline_rule_edit, name="deadline_rule_edit"),
     path("notices/", views.notice_list, name="notices"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("notices/<int:pk>/reply/", views.notice_reply, name="notice_reply"),

@@ -31,6 +31,7 @@ from zhaoluo.projects import selectors as project_selectors
 
 from . import permissions, selectors, services
 from .forms import (
+    DeadlineRuleForm,
     DeescalateForm,
     EscalateForm,
     GreenChannelForm,
@@ -40,7 +41,7 @@ from .forms import (
     ReplyForm,
     RuleForm,
 )
-from .models import EscalationRule
+from .models import DeadlineRule, EscalationRule
 
 GET_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
@@ -107,6 +108,31 @@ def rule_edit(request: AuthedRequest, code: str) -> HttpResponse:
         model=EscalationRule,
     )
     return _run(request, action, allowed=True, back=back, back_label="督办规则")
+
+
+@login_required
+@GET_POST
+def deadline_rule_edit(request: AuthedRequest, code: str) -> HttpResponse:
+    if not permissions.can_edit_rules(request.user):
+        raise PermissionDenied("只有督查室可以修改时限规则")
+    rule = get_object_or_404(DeadlineRule, code=code)
+    form = DeadlineRuleForm(_data(request), instance=rule, initial={"version": rule.version})
+
+    def perform(f: forms.Form) -> str:
+        c = dict(f.cleaned_data)
+        version = c.pop("version")
+        services.deadline_rule_update(rule=rule, by=request.user, data=c, expected_version=version)
+        return "时限规则已保存"
+
+    action = Action(
+        title=f"修改规则：{rule.name}",
+        url=reverse("supervision:deadline_rule_edit", args=[code]),
+        form=form,  # type: ignore[arg-type]  # a ModelForm is a form; Action only reads and validates it
+        perform=perform,
+        model=DeadlineRule,
+        intro=f"适用条件：{rule.get_condition_display()}（条件由系统判断，此处调整系数和适用事项）",
+    )
+    return _run(request, action, allowed=True, back=reverse("supervision:rules"), back_label="督办规则")
 
 
 # ---------------------------------------------------------------- queue and notices

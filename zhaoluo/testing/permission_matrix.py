@@ -163,6 +163,10 @@ def escalation_rule(t: Targets) -> dict[str, Any]:
     return {"code": "overdue-1-blue"}
 
 
+def deadline_rule(t: Targets) -> dict[str, Any]:
+    return {"code": "green-channel-half"}
+
+
 # The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
 SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem, notice)
 
@@ -365,6 +369,11 @@ ROUTES: tuple[Route, ...] = (
         "supervision:rule_edit",
         {"GET": only(EDIT_SUPERVISION_RULES), "POST": only(EDIT_SUPERVISION_RULES, FORM_INVALID)},
         escalation_rule,
+    ),
+    Route(
+        "supervision:deadline_rule_edit",
+        {"GET": only(EDIT_SUPERVISION_RULES), "POST": only(EDIT_SUPERVISION_RULES, FORM_INVALID)},
+        deadline_rule,
     ),
     Route("supervision:notices", {"GET": everyone()}),
     Route("supervision:notice", {"GET": in_scope(SEES_PROBLEM)}, notice),

@@ -161,3 +161,16 @@ def test_the_queue_exports_to_excel_with_the_levels_and_an_audit_row(world, esca
     assert rows[0][0] == "问题编号" and rows[1][0] == escalated.code
     assert rows[1][4] == "第3级" and rows[1][5] == "红色" and rows[1][8] == 10
     assert AuditEvent.objects.filter(action="supervision_queue.exported", actor=world.supervision).count() == 1
+
+
+def test_the_office_switches_a_deadline_rule_off_through_the_form(world):
+    from zhaoluo.supervision.models import DeadlineRule
+
+    rule = DeadlineRule.objects.get(code="red-light-80")
+    data = {"version": rule.version, "name": rule.name, "subject": "problem", "factor": "0.80", "explanation": "停用"}
+    response = world.client_for(world.supervision).post(
+        reverse("supervision:deadline_rule_edit", args=[rule.code]), data
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert not rule.enabled and rule.explanation == "停用"

@@ -250,3 +250,17 @@ def test_the_demo_lists_and_interviews_the_level_three_problems_once(world, make
     assert listing.problem == late and listing.since == dt.date(2021, 3, 31)
     assert Interview.objects.get().interviewee.startswith("区发改局")
     assert not Listing.objects.filter(problem=fresh).exists()
+
+
+def test_the_office_changes_a_deadline_factor_audited_and_others_cannot(world):
+    rule = DeadlineRule.objects.get(code="red-light-80")
+    with pytest.raises(PermissionDeniedError):
+        services.deadline_rule_update(rule=rule, by=world.principal, data={"factor": "0.6"})
+    with pytest.raises(ValidationError):
+        services.deadline_rule_update(rule=rule, by=world.supervision, data={"factor": "1.5"})
+    rule.refresh_from_db()
+    services.deadline_rule_update(
+        rule=rule, by=world.supervision, data={"factor": "0.60"}, expected_version=rule.version
+    )
+    assert adjusted_workdays(workdays=10, project=Project(light=Light.RED), subject="problem").workdays == 6
+    assert AuditEvent.objects.filter(action="supervision.deadline_rule_updated", actor=world.supervision).exists()
