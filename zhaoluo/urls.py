@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("privacy/", include("zhaoluo.core.privacy_views")),
     path("account/", include("zhaoluo.accounts.urls")),
     path("security/accounts/", include("zhaoluo.accounts.manage_urls")),
+    path("supervision/", include("zhaoluo.supervision.urls")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - production serves media from nginx behind a login check

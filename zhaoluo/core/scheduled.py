@@ -14,12 +14,14 @@ def run_tick(today: dt.date | None = None) -> dict[str, int]:
     from zhaoluo.accounts.services import dormant_accounts_disable, login_failures_purge
     from zhaoluo.notify.services import deliver_due
     from zhaoluo.projects.services import lights_refresh_all
+    from zhaoluo.supervision.services import supervision_tick
 
     from .cleanup import purge_files
     from .services import audit_purge
 
     with context.using(context.RequestContext(source="tick", request_id=context.new_request_id())):
         result = {**lights_refresh_all(today=today), **purge_files()}
+        result.update(supervision_tick(today))
         # Dormant accounts and audit retention go by the real clock, not the demo's ZHAOLUO_TODAY.
         result["dormant_disabled"] = dormant_accounts_disable()
         login_failures_purge()

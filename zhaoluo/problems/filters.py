@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters as filters
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 
 from zhaoluo.core import clock
 from zhaoluo.orgs import selectors as org_selectors
@@ -32,6 +33,11 @@ def week_end(today: dt.date) -> dt.date:
 def month_end(today: dt.date) -> dt.date:
     first_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     return first_next - dt.timedelta(days=1)
+
+
+def green_first() -> OrderBy:
+    """绿色通道 projects' problems head every queue (problems without a project count as not green)."""
+    return F("project__green_channel").desc(nulls_last=True)
 
 
 def due_q(kind: str, today: dt.date) -> Q:

@@ -73,6 +73,16 @@ class Problem(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 三级督查 (zhaoluo/supervision): who holds it now and the colour of its latest 督办单.
+    supervision_level = models.PositiveSmallIntegerField(
+        _("督办层级"), default=1, choices=[(1, _("第一级")), (2, _("第二级")), (3, _("第三级"))]
+    )
+    notice_color = models.CharField(
+        _("督办颜色"),
+        max_length=8,
+        blank=True,
+        choices=[("blue", _("蓝色")), ("yellow", _("黄色")), ("red", _("红色"))],
+    )
 
     class Meta:
         verbose_name = _("问题")
@@ -81,6 +91,8 @@ class Problem(BaseModel):
         indexes = [
             models.Index(fields=["district", "status"]),
             models.Index(fields=["due_on"]),
+            # The supervision tick reads open problems by deadline only.
+            models.Index(fields=["status", "due_on"], name="problem_status_due"),
             models.Index(fields=["raised_on"]),
             models.Index(fields=["resolved_on"]),
         ]

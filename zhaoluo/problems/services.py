@@ -241,7 +241,15 @@ def problem_assign(
     if due_on is None:
         if workdays is None:
             raise ValidationError({"due_on": "请填写办结时限或办理工作日数"})
-        due_on = due_after_workdays(start=today, workdays=workdays)
+        from zhaoluo.supervision.deadlines import adjusted_workdays
+
+        # A green-channel or red-light project's problem gets the time the deadline rules allow.
+        adjusted = adjusted_workdays(workdays=workdays, project=problem.project, subject="problem")
+        if adjusted.rule is not None:
+            note = "；".join(
+                p for p in (note.strip(), f"{adjusted.rule}：{workdays} → {adjusted.workdays} 个工作日") if p
+            )
+        due_on = due_after_workdays(start=today, workdays=adjusted.workdays)
     if due_on < today or due_on < problem.raised_on:
         raise ValidationError({"due_on": "办结时限不能早于今天或提出日期"})
     if not unit_in_district(unit, problem.district_id):

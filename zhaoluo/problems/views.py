@@ -22,7 +22,7 @@ from zhaoluo.ledgers import views as ledger_views
 
 from . import permissions, selectors, services, timeline
 from .choices import OPEN_STATUSES, Status
-from .filters import ProblemFilterSet, due_q, month_end, week_end
+from .filters import ProblemFilterSet, due_q, green_first, month_end, week_end
 from .forms import AssignForm, NoteForm, RaiseForm, RateForm, ResolveForm, ReturnForm
 from .models import Problem
 
@@ -70,7 +70,9 @@ def problem_list(request: AuthedRequest) -> HttpResponse:
     """问题清单: the open problems by category and origin (or any status the user picks)."""
     filterset = filterset_for(request, default_open=True)
     form = _style(filterset)
-    page = Paginator(_filtered(filterset).order_by("-raised_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_filtered(filterset).order_by(green_first(), "-raised_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "filter_form": form,
         "page": page,
@@ -93,11 +95,12 @@ def responsibility_list(request: AuthedRequest) -> HttpResponse:
         .values("unit_id", "unit__name", "owner_id", "owner__name")
         .annotate(
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            green=Count("pk", filter=Q(status__in=OPEN_STATUSES, project__green_channel=True)),
             overdue=Count("pk", filter=due_q("overdue", today)),
             resolved=Count("pk", filter=Q(status__in=(Status.RESOLVED, Status.CLOSED))),
             total=Count("pk"),
         )
-        .order_by("-overdue", "-open", "unit__name", "owner__name")
+        .order_by("-green", "-overdue", "-open", "unit__name", "owner__name")
     )
     context = {"filter_form": form, "groups": list(groups), "can_raise": permissions.can_raise(request.user)}
     return render_page(request, "problems/responsibility.html", "problems/_responsibility.html", context)
@@ -113,7 +116,7 @@ def deadline_list(request: AuthedRequest) -> HttpResponse:
     base = _filtered(filterset)
     bands = []
     for kind, title in (("overdue", "已逾期"), ("week", "本周到期"), ("month", "本月内到期")):
-        rows = _rows(list(base.filter(due_q(kind, today)).order_by("due_on", "id")[:500]))
+        rows = _rows(list(base.filter(due_q(kind, today)).order_by(green_first(), "due_on", "id")[:500]))
         bands.append({"kind": kind, "title": title, "rows": rows})
     context = {
         "filter_form": form,
@@ -148,8 +151,22 @@ def problem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_resolve": permissions.can_handle(user, problem) and problem.status == Status.HANDLING,
         "can_confirm": permissions.can_confirm(user, problem) and problem.status == Status.RESOLVED,
         "can_rate": permissions.can_confirm(user, problem) and problem.status in (Status.RESOLVED, Status.CLOSED),
+        **_supervision(user, problem),
     }
     return render(request, "problems/detail.html", context)
+
+
+def _supervision(user: Any, problem: Problem) -> dict[str, Any]:
+    """The problem's place on the 三级督查 ladder and what this user may do there."""
+    from zhaoluo.supervision import permissions as ladder_permissions
+    from zhaoluo.supervision import selectors as ladder_selectors
+
+    ladder = ladder_selectors.ladder_for(problem=problem)
+    return {
+        "ladder": ladder,
+        "open_listing": next((x for x in ladder["listings"] if x.lifted_on is None), None),
+        "can_ladder": ladder_permissions.can_move(user, problem) and problem.status in OPEN_STATUSES,
+    }
 
 
 def _run(request: AuthedRequest, action: Action, *, allowed: bool, problem: Problem | None = None) -> HttpResponse:

@@ -59,6 +59,11 @@ SEES_PROBLEM = SEES_PROJECT
 ASSIGN_PROBLEMS = DISTRICT_WIDE | {"leader"}
 HANDLE_PROBLEMS = frozenset({"unit"})
 CONFIRM_PROBLEMS = frozenset({"investment", "supervision"})
+# supervision/permissions.py: the ladder (升级, 降级, 挂牌督办, 约谈) is 督查室's and the principals';
+# the rules are edited by 督查室; the green channel is set by the project's 包保领导 or a principal.
+LADDER = frozenset({"supervision", "principal"})
+EDIT_SUPERVISION_RULES = frozenset({"supervision"})
+SET_GREEN_CHANNEL = frozenset({"leader", "principal"})
 # projects/permissions.py and enterprises/services.py
 MANAGE_PROJECTS = frozenset({"investment"})
 REPORT_PROGRESS = frozenset({"investment", "task_force", "leader", "unit", "township_user"})
@@ -115,6 +120,7 @@ class Targets:
     device: Any = None  # a bound 2FA device of an account outside the personas
     account: Any = None  # the 安全管理员's own account
     problem: Any = None  # a problem of the project, 区发改局 responsible (security/conftest.targets_for)
+    notice: Any = None  # a 督办单 on that problem, not yet replied (security/conftest.targets_for)
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -148,8 +154,21 @@ def problem(t: Targets) -> dict[str, Any]:
     return {"pk": t.problem.pk}
 
 
+def notice(t: Targets) -> dict[str, Any]:
+    return {"pk": t.notice.pk}
+
+
+def escalation_rule(t: Targets) -> dict[str, Any]:
+    # Rules are the platform's presets (supervision/presets.py), the same for every district.
+    return {"code": "overdue-1-blue"}
+
+
+def deadline_rule(t: Targets) -> dict[str, Any]:
+    return {"code": "green-channel-half"}
+
+
 # The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
-SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem)
+SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem, notice)
 
 
 def notification(t: Targets) -> dict[str, Any]:
@@ -342,6 +361,29 @@ ROUTES: tuple[Route, ...] = (
     Route("problems:return", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     Route("problems:close", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     Route("problems:rate", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
+    # ---- 三级督查 (supervision/views.py): the notice is on the target problem
+    Route("supervision:queue", {"GET": everyone()}),
+    Route("supervision:queue_export", {"GET": only(HAS_DISTRICT)}),
+    Route("supervision:rules", {"GET": only(HAS_DISTRICT)}),
+    Route(
+        "supervision:rule_edit",
+        {"GET": only(EDIT_SUPERVISION_RULES), "POST": only(EDIT_SUPERVISION_RULES, FORM_INVALID)},
+        escalation_rule,
+    ),
+    Route(
+        "supervision:deadline_rule_edit",
+        {"GET": only(EDIT_SUPERVISION_RULES), "POST": only(EDIT_SUPERVISION_RULES, FORM_INVALID)},
+        deadline_rule,
+    ),
+    Route("supervision:notices", {"GET": everyone()}),
+    Route("supervision:notice", {"GET": in_scope(SEES_PROBLEM)}, notice),
+    Route("supervision:notice_reply", form(SEES_PROBLEM, HANDLE_PROBLEMS), notice),
+    Route("supervision:escalate", form(SEES_PROBLEM, LADDER), problem),
+    Route("supervision:deescalate", form(SEES_PROBLEM, LADDER), problem),
+    Route("supervision:listing", form(SEES_PROBLEM, LADDER), problem),
+    Route("supervision:listing_lift", form(SEES_PROBLEM, LADDER), problem),
+    Route("supervision:interview", form(SEES_PROBLEM, LADDER), problem),
+    Route("supervision:green_channel", form(SEES_PROJECT, SET_GREEN_CHANNEL), project),
     # ---- enterprise pages
     Route("enterprises:list", {"GET": everyone()}),
     Route("enterprises:detail", {"GET": in_scope(SEES_ENTERPRISE)}, enterprise),

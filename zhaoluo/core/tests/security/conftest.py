@@ -25,6 +25,8 @@ from zhaoluo.problems.choices import Origin
 from zhaoluo.problems.models import Problem
 from zhaoluo.projects.choices import Stage, TransitionKind
 from zhaoluo.projects.models import Milestone, Project, StageTransition
+from zhaoluo.supervision.choices import Color
+from zhaoluo.supervision.models import Notice
 from zhaoluo.testing import factories as f
 from zhaoluo.testing.fixtures import otp_verify_session
 from zhaoluo.testing.permission_matrix import ANONYMOUS, Targets
@@ -58,7 +60,26 @@ def targets_for(project: Project, by: Any) -> Targets:
         raised_on=dt.date(2020, 5, 6),
         raiser=by,
     )
-    return Targets(project=project, milestone=milestone, evidence=transition, enterprise=enterprise, problem=problem)
+    notice = Notice.objects.create(
+        district=project.district,
+        year=2020,
+        number=Notice.objects.filter(district=project.district, year=2020).count() + 1,
+        problem=problem,
+        color=Color.BLUE,
+        unit=project.lead_unit,
+        facts="用地指标未落实，已逾期",
+        issued_on=dt.date(2020, 6, 1),
+        reply_due_on=dt.date(2020, 6, 8),
+        reply_required="请书面回复办理进展",
+    )
+    return Targets(
+        project=project,
+        milestone=milestone,
+        evidence=transition,
+        enterprise=enterprise,
+        problem=problem,
+        notice=notice,
+    )
 
 
 def platform_targets(world) -> dict[str, Any]:
