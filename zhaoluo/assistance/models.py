@@ -119,13 +119,15 @@ class AssistanceLine(models.Model):
         related_name="+",
     )
     suggested_due_on = models.DateField(_("建议办结时限"), null=True, blank=True)
-    problem = models.OneToOneField(
+    # A still-needed item that stays open month after month keeps pointing at the one problem
+    # raised for it, so several periods' lines may share a problem.
+    problem = models.ForeignKey(
         "problems.Problem",
         verbose_name=_("转办问题"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="assistance_line",
+        related_name="assistance_lines",
     )
 
     class Meta:

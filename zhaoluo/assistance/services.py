@@ -27,7 +27,8 @@ from zhaoluo.orgs.choices import Role
 from zhaoluo.orgs.models import Region, Unit, User
 from zhaoluo.problems import permissions as problem_permissions
 from zhaoluo.problems import services as problem_services
-from zhaoluo.problems.choices import Origin
+from zhaoluo.problems.choices import OPEN_STATUSES, Origin
+from zhaoluo.problems.choices import Status as ProblemStatus
 from zhaoluo.problems.models import Problem
 from zhaoluo.projects.models import Project
 from zhaoluo.projects.services.common import unit_in_district
@@ -214,6 +215,22 @@ def _origin_note(form: AssistanceForm, line: AssistanceLine) -> str:
     return note[:200]
 
 
+def _assign_if_suggested(form: AssistanceForm, line: AssistanceLine, problem: Problem, *, by: User) -> None:
+    if (
+        problem.status == ProblemStatus.PENDING
+        and line.suggested_unit is not None
+        and line.suggested_due_on is not None
+        and problem_permissions.can_assign(by, problem)
+    ):
+        problem_services.problem_assign(
+            problem=problem,
+            by=by,
+            unit=line.suggested_unit,
+            due_on=line.suggested_due_on,
+            note=f"按{form.period_label}帮扶情况收集表交办",
+        )
+
+
 def _raise(form: AssistanceForm, line: AssistanceLine, *, by: User, on: dt.date) -> Problem:
     problem = problem_services.problem_raise(
         by=by,
@@ -225,19 +242,19 @@ def _raise(form: AssistanceForm, line: AssistanceLine, *, by: User, on: dt.date)
         origin_note=_origin_note(form, line),
         raised_on=on,
     )
-    if (
-        line.suggested_unit is not None
-        and line.suggested_due_on is not None
-        and problem_permissions.can_assign(by, problem)
-    ):
-        problem_services.problem_assign(
-            problem=problem,
-            by=by,
-            unit=line.suggested_unit,
-            due_on=line.suggested_due_on,
-            note=f"按{form.period_label}帮扶情况收集表交办",
-        )
+    _assign_if_suggested(form, line, problem, by=by)
     return problem
+
+
+def _open_problems_of_previous_period(form: AssistanceForm) -> dict[tuple[str, str], Problem]:
+    """The previous period's still-open problems of the same subject, by (factor, still-needed text)."""
+    previous = selectors.previous_form(
+        form_kind=form.period_kind, project=form.project, enterprise=form.enterprise, start=form.period_start
+    )
+    if previous is None:
+        return {}
+    rows = previous.lines.filter(problem__status__in=OPEN_STATUSES).select_related("problem")
+    return {(line.factor, line.still_needed.strip()): line.problem for line in rows if line.problem is not None}
 
 
 @transaction.atomic
@@ -279,20 +296,41 @@ def form_submit(
         check_version(form, expected_version)
         raise ValidationError({"status": "收集表已被他人提交，请刷新后查看"})
     form.refresh_from_db()
-    codes = []
+    still_open = _open_problems_of_previous_period(form)
+    codes, kept = [], []
     for line in lines:
         if not line.still_needed.strip():
             continue
-        line.problem = _raise(form, line, by=by, on=submitted_on)
+        carried = still_open.get((line.factor, line.still_needed.strip()))
+        if carried is not None:
+            # The same need, still open from last period: one problem, not one per month.
+            line.problem = carried
+            kept.append(carried.code)
+            # Still waiting for 交办, and this period names a unit and a deadline: hand it over now.
+            _assign_if_suggested(form, line, carried, by=by)
+        else:
+            line.problem = _raise(form, line, by=by, on=submitted_on)
+            codes.append(line.problem.code)
         line.save(update_fields=["problem"])
-        codes.append(line.problem.code)
     audit.record(
         actor=by,
         action="assistance.submitted",
         obj=form,
         before={"status": str(FormStatus.DRAFT.label)},
-        after={"status": str(FormStatus.SUBMITTED.label), "submitted_on": submitted_on.isoformat(), "problems": codes},
+        after={
+            "status": str(FormStatus.SUBMITTED.label),
+            "submitted_on": submitted_on.isoformat(),
+            "problems": codes,
+            "problems_kept": kept,
+        },
         parent=form.project or form,
-        note=f"仍需解决事项 {len(codes)} 项转为问题" + (f"：{'、'.join(codes)}" if codes else ""),
+        note="；".join(
+            part
+            for part in (
+                f"仍需解决事项 {len(codes)} 项转为问题" + (f"：{'、'.join(codes)}" if codes else ""),
+                f"{len(kept)} 项沿用上期未办结问题：{'、'.join(kept)}" if kept else "",
+            )
+            if part
+        ),
     )
     return form

@@ -198,3 +198,60 @@ def test_who_may_fill_in_which_form(world, march):
     with pytest.raises(PermissionDeniedError):
         services.form_submit(form=form, by=world.supervision, expected_version=form.version)
     assert AssistanceForm.objects.count() == 1
+
+
+def test_a_need_still_open_from_last_month_keeps_its_problem_instead_of_raising_a_second(world, march):
+    february = services.form_create(
+        by=world.task_force, project=world.project, period_start=dt.date(2021, 2, 1), filled_on=dt.date(2021, 2, 20)
+    )
+    february = services.form_update(
+        form=february, by=world.task_force, lines=filled_lines(world), expected_version=february.version
+    )
+    services.form_submit(
+        form=february, by=world.task_force, expected_version=february.version, submitted_on=dt.date(2021, 3, 1)
+    )
+    land = Problem.objects.get(category=Category.LAND)
+    labour = Problem.objects.get(category=Category.LABOUR)
+    Problem.objects.filter(pk=labour.pk).update(status=Status.CLOSED)  # settled in between
+
+    march_form = services.form_create(by=world.task_force, project=world.project)
+    lines = {
+        Category.LAND: services.LineData(still_needed="二期 80 亩用地指标尚未下达"),  # unchanged, still open
+        Category.LABOUR: services.LineData(still_needed="仍缺熟练工 80 名"),  # same words, but closed
+        Category.UTILITIES: services.LineData(still_needed="专线已批复，待电力公司施工"),  # the need moved on
+    }
+    march_form = services.form_update(
+        form=march_form, by=world.task_force, lines=lines, expected_version=march_form.version
+    )
+    services.form_submit(form=march_form, by=world.task_force, expected_version=march_form.version)
+
+    by_factor = {line.factor: line.problem for line in march_form.lines.all()}
+    assert by_factor[Category.LAND] == land
+    land.refresh_from_db()
+    assert land.status == Status.PENDING  # this month names no unit: still waiting for 交办
+    assert by_factor[Category.LABOUR] != labour and by_factor[Category.LABOUR].status == Status.PENDING
+    assert Problem.objects.count() == 3 + 2
+    event = AuditEvent.objects.get(action="assistance.submitted", object_id=str(march_form.pk))
+    assert event.after["problems_kept"] == [land.code] and len(event.after["problems"]) == 2
+    assert f"1 项沿用上期未办结问题：{land.code}" in event.note
+
+
+def test_a_kept_problem_still_waiting_is_assigned_when_this_period_names_a_unit_and_deadline(world, march):
+    january = services.form_create(
+        by=world.leader, project=world.project, period_start=dt.date(2021, 1, 1), filled_on=dt.date(2021, 1, 20)
+    )
+    lines = {Category.APPROVAL: services.LineData(still_needed="施工许可证待核发")}
+    january = services.form_update(form=january, by=world.leader, lines=lines, expected_version=january.version)
+    services.form_submit(form=january, by=world.leader, expected_version=january.version)
+    february = services.form_create(by=world.leader, project=world.project, period_start=dt.date(2021, 2, 1))
+    lines = {
+        Category.APPROVAL: services.LineData(
+            still_needed="施工许可证待核发", suggested_unit=world.lead_unit, suggested_due_on=dt.date(2021, 3, 31)
+        )
+    }
+    february = services.form_update(form=february, by=world.leader, lines=lines, expected_version=february.version)
+    services.form_submit(form=february, by=world.leader, expected_version=february.version)
+
+    problem = Problem.objects.get()
+    assert problem.status == Status.ASSIGNED
+    assert (problem.unit, problem.due_on) == (world.lead_unit, dt.date(2021, 3, 31))
