@@ -137,6 +137,9 @@ def _lines(
 
 
 def _fill(form: AssistanceForm, *, by: User, lines: dict[str, services.LineData], summary: str, on: dt.date) -> None:
+    # What was carried over from last period and is not taken up again this period was settled in it.
+    for line in form.lines.exclude(need="").exclude(factor__in=list(lines)):
+        lines[line.factor] = services.LineData(need=line.need, done="经协调已解决")
     form = services.form_update(form=form, by=by, lines=lines, summary=summary, expected_version=form.version)
     services.form_submit(form=form, by=by, expected_version=form.version, submitted_on=on)
 
