@@ -164,7 +164,7 @@ class AssistanceFormViewSet(ApiMixin, viewsets.GenericViewSet[AssistanceForm]):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[AssistanceForm]:
-        return selectors.form_list(user=self.request.user).order_by("-period_start", "-id")
+        return selectors.with_lines(selectors.form_list(user=self.request.user)).order_by("-period_start", "-id")
 
     def respond(self, form: AssistanceForm, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.form_get(user=self.request.user, pk=form.pk)

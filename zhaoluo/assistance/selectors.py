@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from zhaoluo.core.errors import not_visible
 from zhaoluo.enterprises.models import Enterprise
@@ -34,6 +34,12 @@ def form_list(*, user: Any) -> QuerySet[AssistanceForm]:
     return AssistanceForm.objects.filter(q).select_related("project", "enterprise", "filled_by", "submitted_by")
 
 
+def with_lines(forms: QuerySet[AssistanceForm]) -> QuerySet[AssistanceForm]:
+    """The forms with all their lines and problems in two more queries, for lists that show lines."""
+    lines = AssistanceLine.objects.select_related("suggested_unit", "problem__unit")
+    return forms.prefetch_related(Prefetch("lines", queryset=lines))
+
+
 def form_get(*, user: Any, pk: int) -> AssistanceForm:
     """The form, or 404 when it does not exist or its subject is outside the user's scope."""
     form = form_list(user=user).select_related("district").filter(pk=pk).first()
@@ -44,7 +50,10 @@ def form_get(*, user: Any, pk: int) -> AssistanceForm:
 
 def form_lines(*, form: AssistanceForm) -> list[AssistanceLine]:
     """The form's lines in the order of the printed table, with their problems."""
-    lines = list(form.lines.select_related("suggested_unit", "problem__unit"))
+    if "lines" in getattr(form, "_prefetched_objects_cache", {}):
+        lines = list(form.lines.all())  # a list read them all at once (with_lines)
+    else:
+        lines = list(form.lines.select_related("suggested_unit", "problem__unit"))
     return sorted(lines, key=lambda line: line.order)
 
 

@@ -130,3 +130,22 @@ def test_outsiders_get_404_for_a_form_and_cannot_reach_its_pdf(world, march):
         client = world.client_for(user)
         assert client.get(reverse("assistance:detail", args=[form.pk])).status_code == 404
         assert client.get(reverse("assistance:pdf", args=[form.pk])).status_code == 404
+
+
+def test_the_due_page_the_list_and_the_api_list_cost_the_same_few_queries_for_many_forms(
+    world, march, django_assert_max_num_queries
+):
+    from zhaoluo.testing import factories as f
+
+    for n in range(8):
+        enterprise = f.EnterpriseFactory.create(district=world.district, name=f"襄阳测试企业{n}有限公司")
+        services.form_create(by=world.economy, enterprise=enterprise)
+    client = world.client_for(world.economy)
+    client.get(reverse("assistance:due"))  # warm the session and the scope cache
+    with django_assert_max_num_queries(15):
+        html = client.get(reverse("assistance:due")).content.decode()
+    assert html.count("襄阳测试企业") == 8
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("assistance:list")).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert len(client.get("/api/assistance-forms/").json()["results"]) == 8
