@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhaoluo.notify",
     "zhaoluo.problems",
     "zhaoluo.supervision",
+    "zhaoluo.assistance",
 ]
 
 MIDDLEWARE = [
@@ -394,3 +395,6 @@ CACHES = {
 ZHAOLUO_RATE_EXPORTS_PER_MINUTE = env.int("ZHAOLUO_RATE_EXPORTS_PER_MINUTE", default=10)
 ZHAOLUO_RATE_IMPORTS_PER_MINUTE = env.int("ZHAOLUO_RATE_IMPORTS_PER_MINUTE", default=10)
 ZHAOLUO_RATE_AUDIT_SEARCHES_PER_MINUTE = env.int("ZHAOLUO_RATE_AUDIT_SEARCHES_PER_MINUTE", default=60)
+# 帮扶情况收集表 PDF (docs/assistance.md): the CJK face WeasyPrint sets the sheet in; a district with
+# licensed 公文 fonts installed names them here.
+ASSISTANCE_PDF_FONT = env.str("ZHAOLUO_ASSISTANCE_PDF_FONT", default="Noto Serif CJK SC")

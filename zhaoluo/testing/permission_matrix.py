@@ -71,6 +71,11 @@ KEEP_REGISTRY = frozenset({"investment", "economy"})
 # A create names no record: an investment user of another district creates in their own.
 CREATE_PROJECTS = MANAGE_PROJECTS | {"outsider"}
 CREATE_ENTERPRISES = KEEP_REGISTRY | {"outsider"}
+# assistance/permissions.py: a key project's form is seen as the project is and kept by those who
+# report its progress; an enterprise's form is kept by its contact and 科经局 (the target is a project's).
+SEES_ASSISTANCE_FORM = SEES_PROJECT
+FILL_PROJECT_FORMS = REPORT_PROGRESS
+START_ASSISTANCE_FORMS = REPORT_PROGRESS | {"economy", "enterprise_user", "outsider"}
 # orgs/scope.py: the roles whose scope lies in a district (the outsider's is their own district);
 # ledgers and exports are for them. The three admin roles and an account without a role have none.
 HAS_DISTRICT = SEES_ENTERPRISE | {"outsider"}
@@ -121,6 +126,7 @@ class Targets:
     account: Any = None  # the 安全管理员's own account
     problem: Any = None  # a problem of the project, 区发改局 responsible (security/conftest.targets_for)
     notice: Any = None  # a 督办单 on that problem, not yet replied (security/conftest.targets_for)
+    assistance_form: Any = None  # a draft 帮扶情况收集表 of the project, with a summary (targets_for)
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -167,8 +173,21 @@ def deadline_rule(t: Targets) -> dict[str, Any]:
     return {"code": "green-channel-half"}
 
 
+def assistance_form(t: Targets) -> dict[str, Any]:
+    return {"pk": t.assistance_form.pk}
+
+
 # The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
-SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem, notice)
+SCOPED_KWARGS: tuple[Kwargs, ...] = (
+    project,
+    milestone,
+    evidence,
+    api_milestone,
+    enterprise,
+    problem,
+    notice,
+    assistance_form,
+)
 
 
 def notification(t: Targets) -> dict[str, Any]:
@@ -384,6 +403,18 @@ ROUTES: tuple[Route, ...] = (
     Route("supervision:listing_lift", form(SEES_PROBLEM, LADDER), problem),
     Route("supervision:interview", form(SEES_PROBLEM, LADDER), problem),
     Route("supervision:green_channel", form(SEES_PROJECT, SET_GREEN_CHANNEL), project),
+    # ---- assistance forms (assistance/selectors.py, assistance/permissions.py): the target is a project's draft
+    Route("assistance:due", {"GET": everyone()}),
+    Route("assistance:list", {"GET": everyone()}),
+    Route(
+        "assistance:create",
+        {"GET": only(START_ASSISTANCE_FORMS), "POST": only(START_ASSISTANCE_FORMS, FORM_INVALID)},
+    ),
+    Route("assistance:detail", {"GET": in_scope(SEES_ASSISTANCE_FORM)}, assistance_form),
+    Route("assistance:edit", form(SEES_ASSISTANCE_FORM, FILL_PROJECT_FORMS), assistance_form),
+    Route("assistance:submit", form(SEES_ASSISTANCE_FORM, FILL_PROJECT_FORMS), assistance_form),
+    Route("assistance:print", {"GET": in_scope(SEES_ASSISTANCE_FORM)}, assistance_form),
+    Route("assistance:pdf", {"GET": in_scope(SEES_ASSISTANCE_FORM)}, assistance_form),
     # ---- enterprise pages
     Route("enterprises:list", {"GET": everyone()}),
     Route("enterprises:detail", {"GET": in_scope(SEES_ENTERPRISE)}, enterprise),
@@ -421,6 +452,19 @@ ROUTES: tuple[Route, ...] = (
     Route("api-schema", {"GET": everyone()}, api=True, json_errors=False, sample=True),
     Route("api-docs", {"GET": everyone()}, api=True, json_errors=False),
     # ---- API: projects
+    # ---- API: assistance forms (the same rules as the pages)
+    Route(
+        "api-assistance-list",
+        {"GET": everyone(), "POST": only(START_ASSISTANCE_FORMS, API_INVALID)},
+        api=True,
+    ),
+    Route("api-assistance-detail", {"GET": in_scope(SEES_ASSISTANCE_FORM)}, assistance_form, api=True),
+    Route(
+        "api-assistance-submit",
+        {"POST": in_scope(SEES_ASSISTANCE_FORM, FILL_PROJECT_FORMS, API_INVALID)},
+        assistance_form,
+        api=True,
+    ),
     # ---- API: problems (the same rules as the pages)
     Route("api-problem-list", {"GET": everyone()}, api=True),
     Route("api-problem-detail", {"GET": in_scope(SEES_PROBLEM)}, problem, api=True),

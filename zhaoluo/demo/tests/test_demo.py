@@ -191,3 +191,17 @@ def test_deterministic(demo_output: str) -> None:
         check=True,
     )
     assert other.stdout.strip() == plan_digest()
+
+
+def test_assistance_forms_turn_their_open_lines_into_2021_problems(demo_output: str) -> None:
+    from zhaoluo.assistance.models import AssistanceForm, AssistanceLine
+    from zhaoluo.problems.models import Problem
+
+    forms = AssistanceForm.objects.all()
+    assert forms.filter(project__isnull=False).count() == 24 and forms.filter(enterprise__isnull=False).count() == 10
+    assert forms.filter(status="draft").count() == 2  # two March forms wait: the due page shows them
+    open_lines = AssistanceLine.objects.filter(form__status="submitted").exclude(still_needed="")
+    assert open_lines.count() > 0 and not open_lines.filter(problem__isnull=True).exists()
+    raised = Problem.objects.filter(assistance_lines__isnull=False).distinct()
+    assert raised.exists() and not raised.filter(raised_on__year__lt=2021).exists()
+    assert raised.filter(status="assigned", due_on__gte="2021-04-01").exists()

@@ -17,6 +17,8 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zhaoluo.assistance.choices import PeriodKind
+from zhaoluo.assistance.models import AssistanceForm
 from zhaoluo.core.models import AuditChainHead, AuditEvent, Outcome
 from zhaoluo.notify.choices import ChannelKind, DeliveryStatus
 from zhaoluo.notify.models import Channel, Delivery, Notification
@@ -72,6 +74,15 @@ def targets_for(project: Project, by: Any) -> Targets:
         reply_due_on=dt.date(2020, 6, 8),
         reply_required="请书面回复办理进展",
     )
+    assistance_form = AssistanceForm.objects.create(
+        district=project.district,
+        project=project,
+        period_kind=PeriodKind.MONTH,
+        period_start=dt.date(2020, 5, 1),
+        summary="项目推进总体顺利",
+        filled_by=by,
+        filled_on=dt.date(2020, 5, 6),
+    )
     return Targets(
         project=project,
         milestone=milestone,
@@ -79,6 +90,7 @@ def targets_for(project: Project, by: Any) -> Targets:
         enterprise=enterprise,
         problem=problem,
         notice=notice,
+        assistance_form=assistance_form,
     )
 
 

@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from zhaoluo.assistance.models import AssistanceForm
 from zhaoluo.core.errors import ConflictError
 from zhaoluo.enterprises import services as enterprise_services
 from zhaoluo.enterprises.models import Enterprise
@@ -151,6 +152,10 @@ def _problem_edits() -> list[Edit]:
             )
         )
     return edits
+
+
+def _v_assistance(t) -> int:
+    return AssistanceForm.objects.get(pk=t.assistance_form.pk).version
 
 
 def _members(t) -> list[int]:
@@ -299,6 +304,30 @@ UPDATES = [
         _v_enterprise,
     ),
     *_problem_edits(),
+    Edit(
+        "assistance:edit",
+        False,
+        "POST",
+        lambda t: reverse("assistance:edit", args=[t.assistance_form.pk]),
+        lambda t, v: {"version": v, "summary": f"总体情况{v}", "land-still_needed": "用地指标未下达"},
+        _v_assistance,
+    ),
+    Edit(
+        "assistance:submit",
+        False,
+        "POST",
+        lambda t: reverse("assistance:submit", args=[t.assistance_form.pk]),
+        lambda t, v: {"version": v},
+        _v_assistance,
+    ),
+    Edit(
+        "api-assistance-submit",
+        True,
+        "POST",
+        lambda t: f"/api/assistance-forms/{t.assistance_form.pk}/submit/",
+        lambda t, v: {"version": v},
+        _v_assistance,
+    ),
 ]
 
 
@@ -379,7 +408,7 @@ class _Ids:
     class _R:
         pk = 1
 
-    project = milestone = enterprise = problem = _R()
+    project = milestone = enterprise = problem = assistance_form = _R()
 
 
 # ---------------------------------------------------------------- randomized interleavings
