@@ -11,6 +11,7 @@ from django.db import transaction
 
 from zhaoluo.chains import services as chain_services
 from zhaoluo.chains.models import ChainLink, Cluster
+from zhaoluo.core import scheduled
 from zhaoluo.core.context import RequestContext, using
 from zhaoluo.enterprises.models import Enterprise
 from zhaoluo.enterprises.services import enterprise_create
@@ -21,6 +22,7 @@ from zhaoluo.projects import services as project_services
 from zhaoluo.projects.models import Project
 
 from . import names, org_data
+from . import problems as demo_problems
 from .categories import AS_OF
 from .chain_data import CHAINS, CLUSTERS
 from .enterprise_data import build_enterprises
@@ -280,6 +282,10 @@ def load() -> LoadResult:
         projects = {spec.name: _project(spec, ctx) for spec in specs}
         funds = _funds(specs, projects, users[Role.INVESTMENT])
         project_services.lights_refresh_all(today=AS_OF, district=org.district)
+        # Last of the demo modules: it tops the problems resolved in 2020 up to the article's figure.
+        demo_problems.load(district=org.district, users=users, units=org.units)
+    # One tick as of the demo day, as the scheduler would run it: lights, escalations, next meetings.
+    scheduled.tick(AS_OF)
     return LoadResult(len(projects), len(enterprises), len(org.officials), funds, rows)
 
 

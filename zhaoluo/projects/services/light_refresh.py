@@ -86,9 +86,6 @@ def _refresh(qs: Any, rules: list[LightRule], today: dt.date) -> dict[str, int]:
     return {"checked": checked, "changed": changed}
 
 
-WRITE_SLACK = dt.timedelta(minutes=5)
-
-
 def _rules_or_calendar_changed(since: dt.datetime) -> bool:
     """Rules and the working-day calendar bear on every light: an edit of either since the
     last run means all of them are looked at again. Both are edited through audited
@@ -100,17 +97,15 @@ def _rules_or_calendar_changed(since: dt.datetime) -> bool:
 def lights_refresh_due(*, today: dt.date | None = None, since: dt.datetime | None = None) -> dict[str, int]:
     """The tick's light step: only projects whose light may have moved.
 
-    That is projects written since `since` (their services already refreshed them; looked
-    at again in case a write went around them), and projects whose stored next date has
-    come. Without `since` (the first run) or after a rule or calendar edit, all of them.
+    That is projects written since `since`, and projects whose stored next date has come.
+    Every project service refreshes the light in its own transaction, so the first set is
+    a safety net for writes that went around the services; a write committed just after
+    `since` with an earlier updated_at has refreshed its own light already. Without `since` (the first run) or after a rule or calendar edit, all of them.
     """
     today = today or clock.today()
     rules = list(LightRule.objects.filter(enabled=True))
     if since is None or _rules_or_calendar_changed(since):
         return _refresh(Project.objects.all(), rules, today)
-    # A write whose transaction began before the last run started but committed after it
-    # carries an earlier updated_at; looking a few minutes further back catches it.
-    since -= WRITE_SLACK
     touched = (
         Q(light_next_on__lte=today)
         | Q(updated_at__gte=since)
