@@ -100,7 +100,8 @@ def lights_refresh_due(*, today: dt.date | None = None, since: dt.datetime | Non
     That is projects written since `since`, and projects whose stored next date has come.
     Every project service refreshes the light in its own transaction, so the first set is
     a safety net for writes that went around the services; a write committed just after
-    `since` with an earlier updated_at has refreshed its own light already. Without `since` (the first run) or after a rule or calendar edit, all of them.
+    `since` with an earlier updated_at has refreshed its own light already.
+    Without `since` (the first run) or after a rule or calendar edit, all of them.
     """
     today = today or clock.today()
     rules = list(LightRule.objects.filter(enabled=True))
