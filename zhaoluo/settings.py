@@ -228,6 +228,9 @@ Q_CLUSTER = {
     "poll": 5,
     "label": "定时任务",
 }
+# A tick holds its lease (core.TickLease) this long, renewed before each step; a tick killed
+# mid-run blocks the next ones at most this long. Longer than any one step may take.
+ZHAOLUO_TICK_LEASE_SECONDS = env.int("ZHAOLUO_TICK_LEASE_SECONDS", default=900)
 
 # Reverse proxies (nginx) whose X-Real-IP header is believed for the audit log's source address.
 ZHAOLUO_TRUSTED_PROXIES = frozenset(env.list("ZHAOLUO_TRUSTED_PROXIES", default=[]))

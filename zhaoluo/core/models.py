@@ -196,3 +196,51 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+class TickLease(models.Model):
+    """The lock of `zhaoluo tick`: one row per lease name, held until `expires_at`.
+
+    A plain row (not an advisory lock) so it works the same on SQLite and PostgreSQL,
+    and a killed tick's lease simply runs out instead of blocking the next ones forever.
+    """
+
+    name = models.CharField(_("名称"), max_length=32, primary_key=True)
+    holder = models.CharField(_("持有者"), max_length=64)
+    acquired_at = models.DateTimeField(_("获得时间"))
+    expires_at = models.DateTimeField(_("到期时间"))
+
+    class Meta:
+        verbose_name = _("定时任务锁")
+        verbose_name_plural = _("定时任务锁")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TickStep(models.Model):
+    """What each step of the tick did last time, and the watermark it works on from.
+
+    `since` is when the last successful run of the step started: what changed after it
+    is what the next run has to look at (its incremental window).
+    """
+
+    name = models.CharField(_("步骤"), max_length=64, primary_key=True)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    last_started_at = models.DateTimeField(_("最近开始"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("最近结束"), null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(_("最近耗时（毫秒）"), null=True, blank=True)
+    last_counts = models.JSONField(_("最近结果"), default=dict, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    last_today = models.DateField(_("按日期计算"), null=True, blank=True)
+    since = models.DateTimeField(_("增量起点"), null=True, blank=True)
+    runs = models.PositiveIntegerField(_("运行次数"), default=0)
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+
+    class Meta:
+        verbose_name = _("定时任务步骤")
+        verbose_name_plural = _("定时任务步骤")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

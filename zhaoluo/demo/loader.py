@@ -12,6 +12,7 @@ from django.db import transaction
 from zhaoluo.assistance import demo as assistance_demo
 from zhaoluo.chains import services as chain_services
 from zhaoluo.chains.models import ChainLink, Cluster
+from zhaoluo.core import scheduled
 from zhaoluo.core.context import RequestContext, using
 from zhaoluo.enterprises.models import Enterprise
 from zhaoluo.enterprises.services import enterprise_create
@@ -20,8 +21,10 @@ from zhaoluo.orgs.choices import RegionLevel, Role, UnitKind
 from zhaoluo.orgs.models import Official, Region, Unit, User
 from zhaoluo.projects import services as project_services
 from zhaoluo.projects.models import Project
+from zhaoluo.supervision import demo as supervision_demo
 
 from . import names, org_data
+from . import problems as demo_problems
 from .categories import AS_OF
 from .chain_data import CHAINS, CLUSTERS
 from .enterprise_data import build_enterprises
@@ -282,6 +285,13 @@ def load() -> LoadResult:
         funds = _funds(specs, projects, users[Role.INVESTMENT])
         project_services.lights_refresh_all(today=AS_OF, district=org.district)
         assistance_demo.load(users=users)
+        # Last of the demo modules: it tops the problems resolved in 2020 up to the article's figure.
+        demo_problems.load(district=org.district, users=users, units=org.units)
+    # One tick as of the demo day, as the scheduler would run it: lights, escalations, next meetings.
+    scheduled.tick(AS_OF)
+    # 挂牌督办 and 约谈 need the level-3 problems the tick's escalations have just made.
+    with using(RequestContext(source="demo")), transaction.atomic():
+        supervision_demo.load(org)
     return LoadResult(len(projects), len(enterprises), len(org.officials), funds, rows)
 
 

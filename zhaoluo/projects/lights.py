@@ -253,3 +253,63 @@ PRESETS: list[dict[str, Any]] = [
         "basis": "银川做法：签约后三个月未开工红灯",
     },
 ]
+
+
+# --- When the light can next change on its own ---------------------------------------------
+# For each rule kind: the first date after `today` on which the rule's finding could differ
+# with the project's records unchanged. Early is harmless (one recompute that changes
+# nothing); late would leave a light stale, so every bound below errs early.
+Horizon = Callable[[Project, dict[str, Any], dt.date], dt.date | None]
+_HORIZONS: dict[str, Horizon] = {}
+
+
+def _horizon(kind: str) -> Callable[[Horizon], Horizon]:
+    def register(fn: Horizon) -> Horizon:
+        _HORIZONS[kind] = fn
+        return fn
+
+    return register
+
+
+@_horizon(RuleKind.MILESTONE_OVERDUE)
+def _milestone_horizon(project: Project, params: dict[str, Any], today: dt.date) -> dt.date | None:
+    dates: list[dt.date] = []
+    for milestone in project.milestones.all():
+        if milestone.actual_on is not None:
+            continue
+        # Not yet due: it turns late the day after. Already late: the count of working days
+        # in the reason grows, so it is looked at again tomorrow.
+        dates.append(milestone.planned_on + dt.timedelta(days=1) if milestone.planned_on >= today else today)
+    return min(dates) if dates else None
+
+
+@_horizon(RuleKind.PROGRESS_BELOW_PLAN)
+def _progress_horizon(project: Project, params: dict[str, Any], today: dt.date) -> dt.date | None:
+    # The planned share grows on each milestone's planned date.
+    upcoming = [m.planned_on for m in project.milestones.all() if m.planned_on > today]
+    return min(upcoming) if upcoming else None
+
+
+@_horizon(RuleKind.SIGNED_NOT_STARTED)
+def _signed_horizon(project: Project, params: dict[str, Any], today: dt.date) -> dt.date | None:
+    if project.stage != Stage.SIGNED or project.signed_on is None:
+        return None
+    deadline = add_months(project.signed_on, int(Decimal(str(params["months"]))))
+    return deadline + dt.timedelta(days=1) if today <= deadline else None
+
+
+def next_change(project: Project, rules: Iterable[LightRule], today: dt.date) -> dt.date | None:
+    """The first date after `today` on which `evaluate` could give another verdict; None when
+    only an edit of the project (or of the rules or calendar) can change it."""
+    if project.stage in CLOSED_STAGES:
+        return None
+    dates: list[dt.date] = []
+    for rule in rules:
+        if not rule.enabled or (rule.only_key and not project.is_key) or rule.kind not in _HORIZONS:
+            continue
+        if not _usable(rule):
+            continue
+        found = _HORIZONS[rule.kind](project, rule.params, today)
+        if found is not None:
+            dates.append(max(found, today + dt.timedelta(days=1)))
+    return min(dates) if dates else None

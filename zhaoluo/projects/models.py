@@ -107,6 +107,9 @@ class Project(BaseModel):
     light = models.CharField(_("灯色"), max_length=8, choices=Light.choices, default=Light.GREEN, db_index=True)
     light_reasons = models.JSONField(_("亮灯原因"), default=list, blank=True)
     light_at = models.DateTimeField(_("亮灯计算时间"), null=True, blank=True)
+    # The first date on which time alone could change the light (a milestone falling due,
+    # an overdue count growing); the tick recomputes only projects whose date has come.
+    light_next_on = models.DateField(_("下次亮灯复核日期"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("项目")
