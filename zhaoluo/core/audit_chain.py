@@ -87,8 +87,8 @@ def _number(value: int | float | Decimal) -> str:
 def _plain(value: Any) -> bool:
     """Only text, integers (booleans are ints), None, lists and dicts with text keys: what an
     audit snapshot usually is. For those the C json encoder writes exactly what _canon_general
-    would. Exact types only: a subclass (a str enum, say) takes the general path, which is
-    slower but writes the same text."""
+    would. Exact types first, as they are the common case; an int subclass other than bool
+    takes the general path, which is slower but writes the same text."""
     kind = type(value)
     if kind is str or value is None or kind is bool:
         return True
@@ -106,7 +106,8 @@ def _plain(value: Any) -> bool:
             if not _plain(item):
                 return False
         return True
-    return False
+    # A str subclass (a choices enum such as Stage.SIGNED) is written by both paths as its text.
+    return isinstance(value, str)
 
 
 # One encoder for every call: json.dumps with non-default options builds a new one each time.
@@ -127,6 +128,8 @@ def _canon(value: Any) -> str:
         return str(value)
     if (kind is dict or kind is list) and _plain(value):
         return _SORTED.encode(value)
+    if isinstance(value, str):  # a choices enum: its text, as json.dumps writes it
+        return _quoted(value)
     return _canon_general(value)
 
 
@@ -153,10 +156,16 @@ def _ip_text(value: str) -> str:
     return str(ipaddress.ip_address(value))
 
 
+@lru_cache(maxsize=64)
+def _utc_text(value: dt.datetime) -> str:
+    # Cached: the rows of one bulk write share their timestamp.
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def _field_value(row: Any, name: str) -> Any:
     value = getattr(row, name)
     if name == "at":
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return _utc_text(value)
     if name == "ip" and value:
         return _ip_text(value)
     return value
