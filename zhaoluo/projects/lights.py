@@ -140,7 +140,7 @@ def _related(project: Project, name: str) -> Iterable[Any]:
     """A prefetched relation as it was loaded; creating its related manager costs more than
     the rule that reads it, which adds up over a 100,000-row ledger import."""
     prefetched = getattr(project, "_prefetched_objects_cache", {})
-    return prefetched[name] if name in prefetched else getattr(project, name).all()  # type: ignore[no-any-return]
+    return prefetched[name] if name in prefetched else getattr(project, name).all()
 
 
 @rule_kind(RuleKind.SIX_ONES)
