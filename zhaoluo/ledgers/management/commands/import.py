@@ -18,9 +18,6 @@ from ._common import district_for, kind_named, kind_names, user_named
 
 class Command(BaseCommand):
     help = "导入台账（.xlsx 或 .csv）/ import a ledger; exit 0 imported, 2 row errors, 1 other failure"
-    # The system checks import every URL module, the API and its schema: most of a second
-    # before a data command that needs none of it. `zhaoluo check` and `serve` still run them.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="台账类型 / kind: " + ", ".join(kind_names()))
