@@ -17,7 +17,8 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from zhaoluo.core import audit, audit_chain
@@ -235,6 +236,11 @@ _json_trees = st.recursive(
 )
 
 
+# A property, not a timing: a loaded CI machine must not fail it for drawing inputs slowly.
+_patient = hypothesis_settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+
+
+@_patient
 @given(tree=st.dictionaries(st.text(max_size=5), _json_trees, max_size=6))
 def test_the_fast_canonical_form_of_a_plain_snapshot_is_the_one_verify_recomputes(tree):
     fast = audit_chain._canon(tree)
@@ -272,11 +278,13 @@ _any_trees = st.recursive(
 )
 
 
+@_patient
 @given(tree=_any_trees)
 def test_the_fast_canonical_text_of_any_value_is_byte_identical_to_the_definition(tree):
     assert audit_chain._canon(tree) == audit_chain._canon_general(tree)
 
 
+@_patient
 @given(
     texts=st.lists(st.text(), min_size=6, max_size=6),
     numbers=st.lists(st.integers(min_value=-(2**63), max_value=2**63) | st.none(), min_size=3, max_size=3),
