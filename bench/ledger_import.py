@@ -40,22 +40,26 @@ Region.objects.create(code="420607", name="襄州区", level="district", parent=
 """
 
 
-def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
+def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one child process.
+
+    On a shared machine the wall time stretches with everyone else's load; the CPU time
+    much less so, which makes it the steadier figure to compare runs by."""
     runner = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
         "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
         "elapsed = time.perf_counter() - t\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "print(f'{elapsed:.3f} {rss:.1f} {done.returncode}')\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "rss, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime\n"
+        "print(f'{elapsed:.3f} {cpu:.3f} {rss:.1f} {done.returncode}')\n"
         "sys.stderr.write(done.stdout[-400:] + done.stderr[-400:])\n"
     )
     out = subprocess.run([PYTHON, "-c", runner, *command], capture_output=True, text=True, env=env, check=True)
-    elapsed, rss, code = out.stdout.split()
+    elapsed, cpu, rss, code = out.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(command)} failed ({code}):\n{out.stderr}")
-    return float(elapsed), float(rss), out.stderr.strip().splitlines()[-1] if out.stderr.strip() else ""
+    return float(elapsed), float(cpu), float(rss), out.stderr.strip().splitlines()[-1] if out.stderr.strip() else ""
 
 
 def fresh_database(env: dict[str, str]) -> None:
@@ -82,14 +86,17 @@ def main() -> None:
     env = {**os.environ, "ZHAOLUO_VAR_DIR": str(BENCH / "db"), "DJANGO_SETTINGS_MODULE": "zhaoluo.settings"}
     env.pop("DATABASE_URL", None)
     print(f"rows={args.rows} cpu={os.cpu_count()} load={os.getloadavg()[0]:.2f}")
-    print(f"{'run':>4} {'read s':>8} {'read MiB':>9} {'import s':>9} {'import MiB':>11} {'rows/s':>9} {'ratio':>6}")
+    print(
+        f"{'run':>4} {'read s':>7} {'cpu':>6} {'MiB':>5} {'import s':>9} {'cpu':>6} {'MiB':>5} "
+        f"{'rows/s':>7} {'ratio':>6} {'cpu ratio':>9}"
+    )
     for run in range(1, args.repeat + 1):
-        read_s, read_rss, _ = measured([PYTHON, "-c", READ, str(path)], env)
+        read_s, read_cpu, read_rss, _ = measured([PYTHON, "-c", READ, str(path)], env)
         fresh_database(env)
-        import_s, import_rss, summary = measured([*ZHAOLUO, "import", "projects", str(path)], env)
+        import_s, import_cpu, import_rss, summary = measured([*ZHAOLUO, "import", "projects", str(path)], env)
         print(
-            f"{run:>4} {read_s:>8.2f} {read_rss:>9.0f} {import_s:>9.2f} {import_rss:>11.0f} "
-            f"{args.rows / import_s:>9.0f} {import_s / read_s:>6.2f}"
+            f"{run:>4} {read_s:>7.2f} {read_cpu:>6.2f} {read_rss:>5.0f} {import_s:>9.2f} {import_cpu:>6.2f} "
+            f"{import_rss:>5.0f} {args.rows / import_s:>7.0f} {import_s / read_s:>6.2f} {import_cpu / read_cpu:>9.2f}"
         )
     print(f"last import: {summary}")
 

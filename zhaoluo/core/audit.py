@@ -45,19 +45,30 @@ def snapshot(obj: models.Model, fields: list[str] | None = None, *, mask_pi: boo
     `mask_pi=False` is for showing current values to an editor, never for the log.
     """
     out: Snapshot = {}
-    for field in obj._meta.concrete_fields:
-        name = field.name
+    for name, attname, personal in _snapshot_plan(type(obj)):
         if fields is not None and name not in fields:
             continue
-        if name in _NOT_AUDITED or getattr(field, "generated", False):
-            continue  # a generated column is derived from the others, which are audited
-        if isinstance(field, models.ForeignKey):
-            out[name] = _jsonable(getattr(obj, name))
-        else:
-            out[name] = _jsonable(getattr(obj, field.attname))
-        if mask_pi and name in _personal_fields(type(obj)):
+        value = getattr(obj, attname)
+        out[name] = value if value is None or type(value) in _AS_IS else _jsonable(value)
+        if mask_pi and personal:
             out[name] = pi.audit_value(pi.key_of(obj, name), out[name])
     return out
+
+
+_AS_IS = frozenset({str, int, bool})
+
+
+@cache
+def _snapshot_plan(model: type[models.Model]) -> tuple[tuple[str, str, bool], ...]:
+    """Per audited field: its name, what to read (a foreign key's related record, for its
+    display text), and whether it is catalogued personal data. Fixed for the process."""
+    personal = _personal_fields(model)
+    return tuple(
+        (field.name, field.name if isinstance(field, models.ForeignKey) else field.attname, field.name in personal)
+        for field in model._meta.concrete_fields
+        # A generated column is derived from the others, which are audited.
+        if field.name not in _NOT_AUDITED and not getattr(field, "generated", False)
+    )
 
 
 @cache

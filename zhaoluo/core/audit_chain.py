@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,25 +84,57 @@ def _number(value: int | float | Decimal) -> str:
     return "0" if text in {"-0", "0"} else text
 
 
-_PLAIN_JSON = (str, int, type(None))
-
-
 def _plain(value: Any) -> bool:
     """Only text, integers (booleans are ints), None, lists and dicts with text keys: what an
-    audit snapshot usually is. For those the C json encoder writes exactly what _canon would."""
-    if isinstance(value, dict):
-        return all(type(k) is str and _plain(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return all(_plain(v) for v in value)
-    if isinstance(value, int):
+    audit snapshot usually is. For those the C json encoder writes exactly what _canon_general
+    would. Exact types first, as they are the common case; an int subclass other than bool
+    takes the general path, which is slower but writes the same text."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return True
+    if kind is int:
         # _number goes through Decimal's 28-digit context; small integers print the same either way.
         return -(10**15) < value < 10**15
-    return isinstance(value, _PLAIN_JSON)
+    # Plain loops, not all(...): this runs for every audit row and a generator costs twice as much.
+    if kind is dict:
+        for key, item in value.items():  # noqa: SIM110
+            if type(key) is not str or not _plain(item):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:  # noqa: SIM110
+            if not _plain(item):
+                return False
+        return True
+    # A str subclass (a choices enum such as Stage.SIGNED) is written by both paths as its text.
+    return isinstance(value, str)
+
+
+# One encoder for every call: json.dumps with non-default options builds a new one each time.
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_quoted = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=False) returns
 
 
 def _canon(value: Any) -> str:
-    if isinstance(value, dict | list) and _plain(value):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """The canonical text of one value: the cheap cases by exact type, then _canon_general."""
+    kind = type(value)
+    if kind is str:
+        return _quoted(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int and -(10**15) < value < 10**15:
+        return str(value)
+    if (kind is dict or kind is list) and _plain(value):
+        return _SORTED.encode(value)
+    if isinstance(value, str):  # a choices enum: its text, as json.dumps writes it
+        return _quoted(value)
+    return _canon_general(value)
+
+
+def _canon_general(value: Any) -> str:
+    """The definition of the canonical text; every row ever sealed was sealed with this text."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -111,29 +144,44 @@ def _canon(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list | tuple):
-        return "[" + ",".join(_canon(v) for v in value) + "]"
+        return "[" + ",".join(_canon_general(v) for v in value) + "]"
     if isinstance(value, dict):
         items = sorted((str(k), v) for k, v in value.items())
-        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _canon(v) for k, v in items) + "}"
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _canon_general(v) for k, v in items) + "}"
     return json.dumps(str(value), ensure_ascii=False)
+
+
+@lru_cache(maxsize=256)
+def _ip_text(value: str) -> str:
+    return str(ipaddress.ip_address(value))
+
+
+@lru_cache(maxsize=64)
+def _utc_text(value: dt.datetime) -> str:
+    # Cached: the rows of one bulk write share their timestamp.
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _field_value(row: Any, name: str) -> Any:
     value = getattr(row, name)
     if name == "at":
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return _utc_text(value)
     if name == "ip" and value:
-        return str(ipaddress.ip_address(value))
+        return _ip_text(value)
     return value
+
+
+_KEYS = tuple((name, f'"{name}":') for name in CHAIN_FIELDS)
 
 
 def canonical(row: Any) -> bytes:
     """The bytes a row's hash covers. Works on historical models too (the chaining migration)."""
-    return ("{" + ",".join(f'"{name}":{_canon(_field_value(row, name))}' for name in CHAIN_FIELDS) + "}").encode()
+    return ("{" + ",".join(key + _canon(_field_value(row, name)) for name, key in _KEYS) + "}").encode()
 
 
 def row_hash(row: Any, key: bytes | None = None) -> str:
-    return hmac.new(key or _key(), canonical(row), hashlib.sha256).hexdigest()
+    # hmac.digest is OpenSSL's one-shot HMAC: the same bytes as hmac.new(...).hexdigest(), without the object.
+    return hmac.digest(key or _key(), canonical(row), "sha256").hex()
 
 
 def head_mac(head: Any, key: bytes | None = None) -> str:

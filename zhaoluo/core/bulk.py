@@ -13,7 +13,7 @@ inside the writing transaction (which is IMMEDIATE, so no one else inserts meanw
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
@@ -55,13 +55,13 @@ _PLAIN_TYPES = (
 )
 
 
-def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
-    """How one column's values reach the driver: untouched for text, numbers, booleans and
-    keys (the ORM does nothing to them either), the field's own preparation otherwise."""
+def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any] | None:
+    """How one column's values reach the driver: untouched (None) for text, numbers, booleans
+    and keys (the ORM does nothing to them either), the field's own preparation otherwise."""
     if isinstance(field, _PLAIN_TYPES) and not isinstance(field, models.GenericIPAddressField):
-        return lambda value: value
+        return None
     if type(field) is models.DateField:
-        return connection.ops.adapt_datefield_value
+        return cast("Callable[[Any], Any]", connection.ops.adapt_datefield_value)
     if isinstance(field, models.DateTimeField):
         return _last_value_cached(lambda value: field.get_db_prep_save(value, connection))
     return lambda value: field.get_db_prep_save(value, connection)
@@ -87,25 +87,31 @@ def insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None
     fields = _insertable(model)
     connection = connections[DEFAULT_DB_ALIAS]
     now = timezone.now()
-    plan: list[tuple[str, Any, Callable[[Any], Any]]] = []
-    for field in fields:
+    attnames = [field.attname for field in fields]
+    # Per column, only the work it needs: a fallback for a missing value, a conversion.
+    fallbacks: list[tuple[int, Any]] = []
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, field in enumerate(fields):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            fallback: Any = now
-        elif field.has_default() or not field.null:
-            fallback = field.get_default() if field.has_default() else _DEFAULT
-        else:
-            fallback = None
-        plan.append((field.attname, fallback, _converter(field, connection)))
+            fallbacks.append((index, now))
+        elif field.has_default():
+            fallbacks.append((index, field.get_default()))
+        elif not field.null:
+            fallbacks.append((index, _DEFAULT))
+        convert = _converter(field, connection)
+        if convert is not None:
+            converters.append((index, convert))
     values: list[list[Any]] = []
     for row in rows:
-        out = []
-        for attname, fallback, convert in plan:
-            value = row.get(attname)
-            if value is None:  # an unsaved instance holds None for its timestamps and defaults
-                value = fallback
-            if value is _DEFAULT:
-                raise ValueError(f"{model.__name__}.{attname} 没有值")
-            out.append(convert(value))
+        get = row.get
+        out = [get(attname) for attname in attnames]
+        for index, fallback in fallbacks:
+            if out[index] is None:  # an unsaved instance holds None for its timestamps and defaults
+                if fallback is _DEFAULT:
+                    raise ValueError(f"{model.__name__}.{attnames[index]} 没有值")
+                out[index] = fallback
+        for index, convert in converters:
+            out[index] = convert(out[index])
         values.append(out)
     quoted = connection.ops.quote_name
     columns = ", ".join(quoted(f.column or f.attname) for f in fields)

@@ -200,3 +200,44 @@ def test_a_name_shared_by_two_officials_or_a_unit_of_another_district_is_an_erro
         "第3行 牵头单位: 单位“襄城区发改局”不是本区单位",
     ]
     assert counts() == before
+
+
+def test_every_project_of_a_chunked_import_has_its_sealed_history_row_and_the_light_the_tick_would_give(
+    world, tmp_path
+):
+    from zhaoluo.core import audit_chain, clock
+    from zhaoluo.ledgers.engine import run_import
+    from zhaoluo.ledgers.spec import get as kind_named
+    from zhaoluo.projects import lights
+    from zhaoluo.projects.models import LightRule
+    from zhaoluo.projects.services.light_refresh import with_light_inputs
+
+    header = ["项目名称", "投资方", "计划总投资（万元）", "重点项目", "包保领导", "牵头单位", "专班成员", "签约日期"]
+    rows = [
+        ["古驿纺纱", "湖北纺织", "5000", "是", "", "", "", "2020-03-01"],  # key, no 六个一: red
+        ["程河食品", "正大食品", "1.2亿", "是", "王海", "区发改局", "李专、赵牵头", "2020-09-01"],  # no plan yet
+        ["双沟机电", "康豪机电", "800", "否", "", "", "", ""],
+        ["黄集包装", "襄阳包装", "15000万元", "否", "", "", "李专", "2018-01-05"],  # signed long ago
+        ["东津数据", "易华录", "110000", "是", "王海", "", "", "2020-09-20"],
+    ]
+    path = write_csv(tmp_path / "chunks.csv", [header, *rows])
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    result = run_import(
+        kind=kind_named("projects"), path=path, file_name="chunks.csv", by=None, district=world.district, chunk_size=2
+    )
+
+    assert result.ok and result.created == 5, result.errors
+    rules = list(LightRule.objects.filter(enabled=True))
+    names = [row[0] for row in rows]
+    for project in with_light_inputs(Project.objects.filter(name__in=names)):
+        expected = lights.evaluate(project, rules, clock.today())
+        assert (project.light, project.light_reasons) == (expected.light, [r.as_dict() for r in expected.reasons])
+        created = AuditEvent.objects.get(id__gt=last, action="project.created", object_id=str(project.pk))
+        assert (created.object_type, created.source) == ("projects.project", "import")
+        assert created.parent_id == str(project.pk)
+        assert (created.after["name"], created.after["light"]) == (project.name, project.light)
+    assert Project.objects.get(name="古驿纺纱").light == "red"
+    verification = audit_chain.verify()
+    assert verification.ok, verification.broken
+    assert verification.checked == AuditEvent.objects.count()

@@ -213,9 +213,10 @@ def _insert(created: list[tuple[Project, list[Official]]], ctx: ImportContext) -
             ]
             after = audit.snapshot(project)
             after["task_force"] = [o.name for o in officials]
-            events.append(
-                audit.build_row(actor=ctx.by, action="project.created", obj=project, after=after, parent=project)
-            )
+            event = audit.build_row(actor=ctx.by, action="project.created", obj=project, after=after, parent=project)
+            # One time for the chunk, as for its projects' light_at: written in one statement, committed together.
+            event["at"] = now
+            events.append(event)
     bulk.insert(Project, project_rows)
     bulk.insert(StageTransition, bulk.with_ids(StageTransition, transitions))
     bulk.insert(TaskForceMember, bulk.with_ids(TaskForceMember, members))
