@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 import zhaoluo.core.api_schema  # noqa: F401 - registers the enum naming extension
 from zhaoluo.accounts.api import TokenObtainView
+from zhaoluo.approvals.api import ApprovalViewSet
 from zhaoluo.core.api_views import DocsView, SchemaView
 from zhaoluo.enterprises.api import EnterpriseViewSet
 from zhaoluo.ledgers.api import LedgerExportView, LedgerImportView
@@ -23,6 +24,7 @@ router.register("funds", FundViewSet, basename="api-fund")
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
 router.register("notifications", NotificationViewSet, basename="api-notification")
 router.register("problems", ProblemViewSet, basename="api-problem")
+router.register("approvals", ApprovalViewSet, basename="api-approval")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),

@@ -53,3 +53,49 @@ def project_code(*, project: Project) -> ProjectCode | None:
 def catalogue(*, active_only: bool = False) -> QuerySet[ApprovalItem]:
     items = ApprovalItem.objects.all()
     return items.filter(is_active=True) if active_only else items
+
+
+def totals(queryset: QuerySet[Approval], *, by: str, today: Any) -> list[dict[str, Any]]:
+    """Per item type (`by="item"`) or per department (`by="department"`): how many, how many
+    decided, the average working days taken by the decided ones, the share decided on time,
+    and how many are late (decided late, or still pending past due)."""
+    from django.db.models import Avg, Count
+
+    from .choices import DECIDED, Status
+    from .filters import late_q
+
+    keys = {"item": ("item_id", "item__name", "item__position"), "department": ("department_id", "department__name")}
+    decided = Q(status__in=DECIDED)
+    rows = (
+        queryset.order_by()
+        .values(*keys[by])
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=decided),
+            pending=Count("pk", filter=Q(status=Status.HANDLING)),
+            on_time=Count("pk", filter=decided & Q(is_late=False)),
+            late=Count("pk", filter=late_q(today)),
+            average=Avg("workdays_taken", filter=decided),
+        )
+    )
+    out = []
+    for row in rows:
+        name = row.get("item__name") if by == "item" else row.get("department__name")
+        out.append(
+            {
+                "key": row[keys[by][0]],
+                "name": name or "（未定办理部门）",
+                "position": row.get("item__position", 0),
+                "total": row["total"],
+                "done": row["done"],
+                "pending": row["pending"],
+                "late": row["late"],
+                "average": round(row["average"], 1) if row["average"] is not None else None,
+                "on_time_rate": round(100 * row["on_time"] / row["done"], 1) if row["done"] else None,
+            }
+        )
+    if by == "item":
+        out.sort(key=lambda r: (r["position"], r["name"]))
+    else:
+        out.sort(key=lambda r: (-r["late"], -r["total"], r["name"]))
+    return out

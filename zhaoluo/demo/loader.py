@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from zhaoluo.approvals import demo as approvals_demo
 from zhaoluo.chains import services as chain_services
 from zhaoluo.chains.models import ChainLink, Cluster
 from zhaoluo.core.context import RequestContext, using
@@ -280,6 +281,7 @@ def load() -> LoadResult:
         projects = {spec.name: _project(spec, ctx) for spec in specs}
         funds = _funds(specs, projects, users[Role.INVESTMENT])
         project_services.lights_refresh_all(today=AS_OF, district=org.district)
+        approvals_demo.load(by=users[Role.INVESTMENT], today=AS_OF)
     return LoadResult(len(projects), len(enterprises), len(org.officials), funds, rows)
 
 

@@ -59,6 +59,13 @@ SEES_PROBLEM = SEES_PROJECT
 ASSIGN_PROBLEMS = DISTRICT_WIDE | {"leader"}
 HANDLE_PROBLEMS = frozenset({"unit"})
 CONFIRM_PROBLEMS = frozenset({"investment", "supervision"})
+# approvals/selectors.py and permissions.py: the target approval is of the world's project with 区发改局
+# handling, so it is seen as the project is; 招商人员 record, the handling department's staff update; the
+# catalogue (shared reference data) is kept by 招商人员 (政务服务 unit staff too, none among the personas).
+SEES_APPROVAL = SEES_PROJECT
+RECORD_APPROVALS = frozenset({"investment"})
+UPDATE_APPROVALS = frozenset({"investment", "unit"})
+KEEP_CATALOGUE = frozenset({"investment", "outsider"})
 # projects/permissions.py and enterprises/services.py
 MANAGE_PROJECTS = frozenset({"investment"})
 REPORT_PROGRESS = frozenset({"investment", "task_force", "leader", "unit", "township_user"})
@@ -115,6 +122,8 @@ class Targets:
     device: Any = None  # a bound 2FA device of an account outside the personas
     account: Any = None  # the 安全管理员's own account
     problem: Any = None  # a problem of the project, 区发改局 responsible (security/conftest.targets_for)
+    approval: Any = None  # an approval of the project, 区发改局 handling (security/conftest.targets_for)
+    approval_item: Any = None  # an entry of the approvals catalogue
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -148,8 +157,16 @@ def problem(t: Targets) -> dict[str, Any]:
     return {"pk": t.problem.pk}
 
 
+def approval(t: Targets) -> dict[str, Any]:
+    return {"pk": t.approval.pk}
+
+
+def approval_item(t: Targets) -> dict[str, Any]:
+    return {"pk": t.approval_item.pk}
+
+
 # The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
-SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem)
+SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem, approval)
 
 
 def notification(t: Targets) -> dict[str, Any]:
@@ -342,6 +359,21 @@ ROUTES: tuple[Route, ...] = (
     Route("problems:return", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     Route("problems:close", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     Route("problems:rate", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
+    # ---- approvals (approvals/views.py): lists and totals are scoped; exports for accounts with a district
+    Route("approvals:list", {"GET": everyone()}),
+    Route("approvals:totals", {"GET": everyone()}),
+    Route("approvals:export", {"GET": only(HAS_DISTRICT)}),
+    Route("approvals:totals_export", {"GET": only(HAS_DISTRICT)}),
+    Route("approvals:catalogue", {"GET": everyone()}),
+    # The role is checked before the entry is looked up: 403, not 404, for everyone else.
+    Route(
+        "approvals:item_edit",
+        {"GET": only(KEEP_CATALOGUE), "POST": only(KEEP_CATALOGUE, FORM_INVALID)},
+        approval_item,
+    ),
+    Route("approvals:create", form(SEES_PROJECT, RECORD_APPROVALS), project),
+    Route("approvals:code", form(SEES_PROJECT, RECORD_APPROVALS), project),
+    Route("approvals:edit", form(SEES_APPROVAL, UPDATE_APPROVALS), approval),
     # ---- enterprise pages
     Route("enterprises:list", {"GET": everyone()}),
     Route("enterprises:detail", {"GET": in_scope(SEES_ENTERPRISE)}, enterprise),
@@ -388,6 +420,14 @@ ROUTES: tuple[Route, ...] = (
     Route("api-problem-return", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
     Route("api-problem-close", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
     Route("api-problem-rate", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
+    # ---- API: approvals (the same rules as the pages; a create names its project in the body)
+    Route("api-approval-list", {"GET": everyone(), "POST": only(CREATE_PROJECTS, API_INVALID)}, api=True),
+    Route(
+        "api-approval-detail",
+        {"GET": in_scope(SEES_APPROVAL), "PATCH": in_scope(SEES_APPROVAL, UPDATE_APPROVALS, API_INVALID)},
+        approval,
+        api=True,
+    ),
     Route("api-project-list", {"GET": everyone(), "POST": only(CREATE_PROJECTS, API_INVALID)}, api=True),
     Route(
         "api-project-detail",

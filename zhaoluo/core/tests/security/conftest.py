@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zhaoluo.approvals.models import Approval, ApprovalItem
 from zhaoluo.core.models import AuditChainHead, AuditEvent, Outcome
 from zhaoluo.notify.choices import ChannelKind, DeliveryStatus
 from zhaoluo.notify.models import Channel, Delivery, Notification
@@ -58,7 +59,23 @@ def targets_for(project: Project, by: Any) -> Targets:
         raised_on=dt.date(2020, 5, 6),
         raiser=by,
     )
-    return Targets(project=project, milestone=milestone, evidence=transition, enterprise=enterprise, problem=problem)
+    approval = Approval.objects.create(
+        project=project,
+        item=ApprovalItem.objects.get(code="project-filing"),
+        department=project.lead_unit,
+        legal_workdays=20,
+        limit_workdays=20,
+        recorded_by=by,
+    )
+    return Targets(
+        project=project,
+        milestone=milestone,
+        evidence=transition,
+        enterprise=enterprise,
+        problem=problem,
+        approval=approval,
+        approval_item=ApprovalItem.objects.get(code="construction"),
+    )
 
 
 def platform_targets(world) -> dict[str, Any]:
