@@ -18,6 +18,7 @@ from zhaoluo.core import calendar, clock
 from zhaoluo.core.actions import Action, Done, run_action
 from zhaoluo.core.forms import friendly_empty_labels, style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
+from zhaoluo.core.ratelimit import limited
 from zhaoluo.orgs.scope import ScopeKind, scope_for
 from zhaoluo.projects import selectors as project_selectors
 from zhaoluo.projects.models import Project
@@ -102,6 +103,7 @@ def _require_district(request: AuthedRequest) -> None:
 
 @login_required
 @require_GET
+@limited("export", "ZHAOLUO_RATE_EXPORTS_PER_MINUTE")
 def approval_export(request: AuthedRequest) -> HttpResponse:
     _require_district(request)
     filterset = filterset_for(request)
@@ -116,6 +118,7 @@ def approval_export(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@limited("export", "ZHAOLUO_RATE_EXPORTS_PER_MINUTE")
 def totals_export(request: AuthedRequest) -> HttpResponse:
     _require_district(request)
     queryset = _filtered(filterset_for(request))

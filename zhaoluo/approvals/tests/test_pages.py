@@ -141,8 +141,20 @@ def test_an_outsider_and_an_account_without_a_role_see_no_approvals_and_get_404_
 
 @time_machine.travel(NOW, tick=False)
 def test_the_department_sees_the_approvals_it_handles_and_a_township_only_its_own_projects(world, approvals):
+    # 张湾物流园 lies in another township and is not led by 区发改局; its 能评 is handled by 区发改局.
+    handled = services.approval_record(
+        by=world.investment,
+        project=world.other_project,
+        item=_item("energy"),
+        department=world.lead_unit,
+        submitted_on=dt.date(2020, 10, 26),
+    )
+    own = {approvals[k].pk for k in ("filing", "construction", "energy")}
     township_ids = {a["id"] for a in world.client_for(world.township_user).get("/api/approvals/").json()["results"]}
-    assert township_ids == {approvals[k].pk for k in ("filing", "construction", "energy")}
+    assert township_ids == own
+    unit_ids = {a["id"] for a in world.client_for(world.unit).get("/api/approvals/").json()["results"]}
+    assert unit_ids == own | {handled.pk}
+    assert world.client_for(world.township_user).get(f"/api/approvals/{handled.pk}/").status_code == 404
 
 
 @time_machine.travel(NOW, tick=False)
@@ -187,3 +199,14 @@ def test_the_api_creates_and_updates_with_a_409_on_a_stale_version(world, approv
         content_type="application/json",
     )
     assert denied.status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_list_page_costs_the_same_few_queries_whatever_the_number_of_rows(
+    world, approvals, django_assert_max_num_queries
+):
+    client = world.client_for(world.investment)
+    client.get("/approvals/")
+    with django_assert_max_num_queries(20):
+        page = client.get("/approvals/")
+    assert len(page.context["rows"]) == 4

@@ -186,3 +186,19 @@ def test_the_national_project_code_is_normalised_validated_and_audited(world):
     with pytest.raises(PermissionDeniedError):
         services.project_code_set(project=world.project, by=world.outsider, code="2020-420607-13-03-512346")
     assert ProjectCode.objects.count() == 1
+
+
+@time_machine.travel(LATE_OCTOBER, tick=False)
+def test_the_catalogue_is_kept_by_investment_staff_and_the_service_unit_not_by_other_units_or_admins(world, settings):
+    item = _item("construction")
+    services.item_update(item=item, by=world.investment, expected_version=item.version, limit_workdays=5)
+    item.refresh_from_db()
+    assert item.limit_workdays == 5
+    assert AuditEvent.objects.get(action="approval_item.updated").after == {"limit_workdays": 5}
+    for user in (world.unit, world.sysadmin, world.supervision):
+        with pytest.raises(PermissionDeniedError):
+            services.item_update(item=item, by=user, expected_version=item.version, limit_workdays=3)
+    settings.ZHAOLUO_APPROVALS_SERVICE_UNIT = world.lead_unit.name
+    services.item_update(item=item, by=world.unit, expected_version=item.version, limit_workdays=4)
+    item.refresh_from_db()
+    assert item.limit_workdays == 4
