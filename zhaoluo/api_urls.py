@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 import zhaoluo.core.api_schema  # noqa: F401 - registers the enum naming extension
 from zhaoluo.accounts.api import TokenObtainView
+from zhaoluo.approvals.api import ApprovalViewSet
 from zhaoluo.assistance.api import AssistanceFormViewSet
 from zhaoluo.core.api_views import DocsView, SchemaView
 from zhaoluo.enterprises.api import EnterpriseViewSet
@@ -25,6 +26,7 @@ router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
 router.register("notifications", NotificationViewSet, basename="api-notification")
 router.register("problems", ProblemViewSet, basename="api-problem")
 router.register("assistance-forms", AssistanceFormViewSet, basename="api-assistance")
+router.register("approvals", ApprovalViewSet, basename="api-approval")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),

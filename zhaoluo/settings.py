@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zhaoluo.problems",
     "zhaoluo.supervision",
     "zhaoluo.assistance",
+    "zhaoluo.approvals",
 ]
 
 MIDDLEWARE = [
@@ -401,3 +402,10 @@ ZHAOLUO_RATE_AUDIT_SEARCHES_PER_MINUTE = env.int("ZHAOLUO_RATE_AUDIT_SEARCHES_PE
 # 帮扶情况收集表 PDF (docs/assistance.md): the CJK face WeasyPrint sets the sheet in; a district with
 # licensed 公文 fonts installed names them here.
 ASSISTANCE_PDF_FONT = env.str("ZHAOLUO_ASSISTANCE_PDF_FONT", default="Noto Serif CJK SC")
+
+# Approvals (docs/approvals.md): working days a department gets to settle the problem a late approval
+# raises (before the deadline rules), and the 政务服务 unit whose staff keep the approvals catalogue.
+ZHAOLUO_APPROVALS_PROBLEM_WORKDAYS = env.int("ZHAOLUO_APPROVALS_PROBLEM_WORKDAYS", default=5)
+ZHAOLUO_APPROVALS_SERVICE_UNIT = env.str("ZHAOLUO_APPROVALS_SERVICE_UNIT", default="区政务服务和大数据管理局")
+# approvals and problems both have a `status` choice set: name the approvals' one for the schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"ApprovalStatusEnum": "zhaoluo.approvals.choices.Status"}

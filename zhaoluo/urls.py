@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", include("zhaoluo.notify.urls")),
     path("problems/", include("zhaoluo.problems.urls")),
     path("assistance/", include("zhaoluo.assistance.urls")),
+    path("approvals/", include("zhaoluo.approvals.urls")),
     path("api/", include("zhaoluo.api_urls")),
     path("privacy/", include("zhaoluo.core.privacy_views")),
     path("account/", include("zhaoluo.accounts.urls")),

@@ -86,6 +86,12 @@ def _supervision(today: dt.date) -> dict[str, int]:
     return supervision_tick(today)
 
 
+def _approvals(today: dt.date) -> dict[str, int]:
+    from zhaoluo.approvals.services import approvals_tick
+
+    return approvals_tick(today)
+
+
 def _notify(today: dt.date) -> dict[str, int]:
     from zhaoluo.notify.services import deliver_due
 
@@ -100,6 +106,8 @@ STEPS: list[Step] = [
     Step("dormant", "停用长期未登录账号", _dormant),
     Step("login_failures", "清理登录失败记录", _login_failures),
     Step("audit_purge", "审计记录保存期清理", _audit_purge),
+    # Before supervision: a late approval's new problem is then seen by the ladder the same day.
+    Step("approvals", "审批超时转问题", _approvals),
     Step("supervision", "逾期升级督办与临期提醒", _supervision),
     # Last: sends wait on the network, and whatever the steps before queued goes out in this run.
     Step("notify", "发送通知", _notify),

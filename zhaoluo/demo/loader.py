@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from zhaoluo.approvals import demo as approvals_demo
 from zhaoluo.assistance import demo as assistance_demo
 from zhaoluo.chains import services as chain_services
 from zhaoluo.chains.models import ChainLink, Cluster
@@ -284,6 +285,7 @@ def load() -> LoadResult:
         projects = {spec.name: _project(spec, ctx) for spec in specs}
         funds = _funds(specs, projects, users[Role.INVESTMENT])
         project_services.lights_refresh_all(today=AS_OF, district=org.district)
+        approvals_demo.load(by=users[Role.INVESTMENT], today=AS_OF)
         assistance_demo.load(users=users)
         # Last of the demo modules: it tops the problems resolved in 2020 up to the article's figure.
         demo_problems.load(district=org.district, users=users, units=org.units)

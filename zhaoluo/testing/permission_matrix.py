@@ -64,6 +64,13 @@ CONFIRM_PROBLEMS = frozenset({"investment", "supervision"})
 LADDER = frozenset({"supervision", "principal"})
 EDIT_SUPERVISION_RULES = frozenset({"supervision"})
 SET_GREEN_CHANNEL = frozenset({"leader", "principal"})
+# approvals/selectors.py and permissions.py: the target approval is of the world's project with 区发改局
+# handling, so it is seen as the project is; 招商人员 record, the handling department's staff update; the
+# catalogue (shared reference data) is kept by 招商人员 (政务服务 unit staff too, none among the personas).
+SEES_APPROVAL = SEES_PROJECT
+RECORD_APPROVALS = frozenset({"investment"})
+UPDATE_APPROVALS = frozenset({"investment", "unit"})
+KEEP_CATALOGUE = frozenset({"investment", "outsider"})
 # projects/permissions.py and enterprises/services.py
 MANAGE_PROJECTS = frozenset({"investment"})
 REPORT_PROGRESS = frozenset({"investment", "task_force", "leader", "unit", "township_user"})
@@ -127,6 +134,8 @@ class Targets:
     problem: Any = None  # a problem of the project, 区发改局 responsible (security/conftest.targets_for)
     notice: Any = None  # a 督办单 on that problem, not yet replied (security/conftest.targets_for)
     assistance_form: Any = None  # a draft 帮扶情况收集表 of the project, with a summary (targets_for)
+    approval: Any = None  # an approval of the project, 区发改局 handling (security/conftest.targets_for)
+    approval_item: Any = None  # an entry of the approvals catalogue
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -177,6 +186,14 @@ def assistance_form(t: Targets) -> dict[str, Any]:
     return {"pk": t.assistance_form.pk}
 
 
+def approval(t: Targets) -> dict[str, Any]:
+    return {"pk": t.approval.pk}
+
+
+def approval_item(t: Targets) -> dict[str, Any]:
+    return {"pk": t.approval_item.pk}
+
+
 # The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
 SCOPED_KWARGS: tuple[Kwargs, ...] = (
     project,
@@ -187,6 +204,7 @@ SCOPED_KWARGS: tuple[Kwargs, ...] = (
     problem,
     notice,
     assistance_form,
+    approval,
 )
 
 
@@ -415,6 +433,21 @@ ROUTES: tuple[Route, ...] = (
     Route("assistance:submit", form(SEES_ASSISTANCE_FORM, FILL_PROJECT_FORMS), assistance_form),
     Route("assistance:print", {"GET": in_scope(SEES_ASSISTANCE_FORM)}, assistance_form),
     Route("assistance:pdf", {"GET": in_scope(SEES_ASSISTANCE_FORM)}, assistance_form),
+    # ---- approvals (approvals/views.py): lists and totals are scoped; exports for accounts with a district
+    Route("approvals:list", {"GET": everyone()}),
+    Route("approvals:totals", {"GET": everyone()}),
+    Route("approvals:export", {"GET": only(HAS_DISTRICT)}),
+    Route("approvals:totals_export", {"GET": only(HAS_DISTRICT)}),
+    Route("approvals:catalogue", {"GET": everyone()}),
+    # The role is checked before the entry is looked up: 403, not 404, for everyone else.
+    Route(
+        "approvals:item_edit",
+        {"GET": only(KEEP_CATALOGUE), "POST": only(KEEP_CATALOGUE, FORM_INVALID)},
+        approval_item,
+    ),
+    Route("approvals:create", form(SEES_PROJECT, RECORD_APPROVALS), project),
+    Route("approvals:code", form(SEES_PROJECT, RECORD_APPROVALS), project),
+    Route("approvals:edit", form(SEES_APPROVAL, UPDATE_APPROVALS), approval),
     # ---- enterprise pages
     Route("enterprises:list", {"GET": everyone()}),
     Route("enterprises:detail", {"GET": in_scope(SEES_ENTERPRISE)}, enterprise),
@@ -474,6 +507,14 @@ ROUTES: tuple[Route, ...] = (
     Route("api-problem-return", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
     Route("api-problem-close", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
     Route("api-problem-rate", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
+    # ---- API: approvals (the same rules as the pages; a create names its project in the body)
+    Route("api-approval-list", {"GET": everyone(), "POST": only(CREATE_PROJECTS, API_INVALID)}, api=True),
+    Route(
+        "api-approval-detail",
+        {"GET": in_scope(SEES_APPROVAL), "PATCH": in_scope(SEES_APPROVAL, UPDATE_APPROVALS, API_INVALID)},
+        approval,
+        api=True,
+    ),
     Route("api-project-list", {"GET": everyone(), "POST": only(CREATE_PROJECTS, API_INVALID)}, api=True),
     Route(
         "api-project-detail",

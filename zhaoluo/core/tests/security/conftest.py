@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zhaoluo.approvals.models import Approval, ApprovalItem
 from zhaoluo.assistance.choices import PeriodKind
 from zhaoluo.assistance.models import AssistanceForm
 from zhaoluo.core.models import AuditChainHead, AuditEvent, Outcome
@@ -83,6 +84,14 @@ def targets_for(project: Project, by: Any) -> Targets:
         filled_by=by,
         filled_on=dt.date(2020, 5, 6),
     )
+    approval = Approval.objects.create(
+        project=project,
+        item=ApprovalItem.objects.get(code="project-filing"),
+        department=project.lead_unit,
+        legal_workdays=20,
+        limit_workdays=20,
+        recorded_by=by,
+    )
     return Targets(
         project=project,
         milestone=milestone,
@@ -91,6 +100,8 @@ def targets_for(project: Project, by: Any) -> Targets:
         problem=problem,
         notice=notice,
         assistance_form=assistance_form,
+        approval=approval,
+        approval_item=ApprovalItem.objects.get(code="construction"),
     )
 
 

@@ -16,6 +16,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from zhaoluo.approvals import services as approval_services
+from zhaoluo.approvals.models import Approval, ApprovalItem, ProjectCode
 from zhaoluo.assistance.models import AssistanceForm
 from zhaoluo.core.errors import ConflictError
 from zhaoluo.enterprises import services as enterprise_services
@@ -156,6 +158,54 @@ def _problem_edits() -> list[Edit]:
 
 def _v_assistance(t) -> int:
     return AssistanceForm.objects.get(pk=t.assistance_form.pk).version
+
+
+def _v_approval(t) -> int:
+    return Approval.objects.get(pk=t.approval.pk).version
+
+
+def _v_item(t) -> int:
+    return ApprovalItem.objects.get(pk=t.approval_item.pk).version
+
+
+def _v_code(t) -> int:
+    return ProjectCode.objects.get(project=t.project).version
+
+
+def _with_code(t, world) -> None:
+    approval_services.project_code_set(project=t.project, by=world.investment, code="2020-420607-13-03-512345")
+
+
+def _approval_edits() -> list[Edit]:
+    approval = lambda t, v: {"submitted_on": "2020-07-01", "note": "材料已齐", "version": v}  # noqa: E731
+    return [
+        Edit(
+            "approvals:edit",
+            False,
+            "POST",
+            lambda t: reverse("approvals:edit", args=[t.approval.pk]),
+            approval,
+            _v_approval,
+        ),
+        Edit("api-approval-detail", True, "PATCH", lambda t: f"/api/approvals/{t.approval.pk}/", approval, _v_approval),
+        Edit(
+            "approvals:item_edit",
+            False,
+            "POST",
+            lambda t: reverse("approvals:item_edit", args=[t.approval_item.pk]),
+            lambda t, v: {"name": "施工许可", "limit_workdays": 5, "position": 90, "is_active": "on", "version": v},
+            _v_item,
+        ),
+        Edit(
+            "approvals:code",
+            False,
+            "POST",
+            lambda t: reverse("approvals:code", args=[t.project.pk]),
+            lambda t, v: {"code": "2020-420607-13-03-512346", "version": v},
+            _v_code,
+            _with_code,
+        ),
+    ]
 
 
 def _members(t) -> list[int]:
@@ -328,6 +378,7 @@ UPDATES = [
         lambda t, v: {"version": v},
         _v_assistance,
     ),
+    *_approval_edits(),
 ]
 
 
@@ -408,7 +459,7 @@ class _Ids:
     class _R:
         pk = 1
 
-    project = milestone = enterprise = problem = assistance_form = _R()
+    project = milestone = enterprise = problem = assistance_form = approval = _R()
 
 
 # ---------------------------------------------------------------- randomized interleavings

@@ -1,0 +1,25 @@
+"""The approvals section of the project page, as one tag, so the projects app stays unaware of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from .. import permissions, selectors
+from ..views import rows_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("approvals/_project_section.html", takes_context=True)
+def project_approvals(context: dict[str, Any], project: Any) -> dict[str, Any]:
+    user = context["request"].user
+    approvals = list(selectors.project_approvals(user=user, project=project))
+    return {
+        "project": project,
+        "rows": rows_for(approvals),
+        "code": selectors.project_code(project=project),
+        "can_record": permissions.can_record(user, project),
+        "can_update": {a.pk for a in approvals if permissions.can_update(user, a)},
+    }
