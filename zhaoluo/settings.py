@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhaoluo.notify",
     "zhaoluo.problems",
     "zhaoluo.supervision",
+    "zhaoluo.meetings",
 ]
 
 MIDDLEWARE = [

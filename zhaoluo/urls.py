@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ledgers/", include("zhaoluo.ledgers.urls")),
     path("notifications/", include("zhaoluo.notify.urls")),
     path("problems/", include("zhaoluo.problems.urls")),
+    path("meetings/", include("zhaoluo.meetings.urls")),
     path("api/", include("zhaoluo.api_urls")),
     path("privacy/", include("zhaoluo.core.privacy_views")),
     path("account/", include("zhaoluo.accounts.urls")),
