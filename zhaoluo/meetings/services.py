@@ -38,7 +38,14 @@ from .choices import ChairBy, ItemKind, Kind, Period, Status
 from .models import AgendaItem, Attendance, CadenceRule, Decision, Meeting
 from .permissions import can_edit
 
-AUDITED = ["kind", "title", "chair", "held_on", "start_time", "place", "status", "minutes", "cancel_reason"]
+AUDITED = ["kind", "title", "chair", "held_on", "place", "status", "minutes", "cancel_reason"]
+
+
+def _snapshot(meeting: Meeting) -> audit.Snapshot:
+    # The audit log's JSON knows dates but not times of day.
+    return {**audit.snapshot(meeting, AUDITED), "start_time": f"{meeting.start_time:%H:%M}"}
+
+
 # Level 2 of the default supervision preset: overdue by one working day.
 ESCALATION_WORKDAYS = 1
 CLOSED_STAGES = (Stage.TERMINATED,)
@@ -308,7 +315,7 @@ def meeting_create(
         actor=by,
         action="meeting.scheduled",
         obj=meeting,
-        after={**audit.snapshot(meeting, AUDITED), "agenda": [i.text for i in items]},
+        after={**_snapshot(meeting), "agenda": [i.text for i in items]},
         parent=meeting,
         note=f"议题 {len(items)} 项，参会 {len(attendees)} 人" + (f"；依据规则“{rule.name}”" if rule else ""),
     )
@@ -450,11 +457,11 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str, expected_version:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "取消会议须说明原因"})
-    before = audit.snapshot(meeting, AUDITED)
+    before = _snapshot(meeting)
     claim_version(meeting, expected_version, {})
     Meeting.objects.filter(pk=meeting.pk).update(status=Status.CANCELLED, cancel_reason=reason)
     meeting.refresh_from_db()
-    old, new = audit.diff(before, audit.snapshot(meeting, AUDITED))
+    old, new = audit.diff(before, _snapshot(meeting))
     audit.record(actor=by, action="meeting.cancelled", obj=meeting, before=old, after=new, parent=meeting, note=reason)
     return meeting
 
@@ -492,7 +499,7 @@ def minutes_record(
     missing = [p.official.name for p in attendance if not p.present and not p.reason.strip()]
     if missing:
         raise ValidationError({"attendance": f"请填写缺席原因：{'、'.join(missing)}"})
-    before = audit.snapshot(meeting, AUDITED)
+    before = _snapshot(meeting)
     before_presence = _presence(meeting)
     claim_version(meeting, expected_version, {})
     for p in attendance:
@@ -503,7 +510,7 @@ def minutes_record(
         )
     Meeting.objects.filter(pk=meeting.pk).update(minutes=minutes, status=Status.HELD)
     meeting.refresh_from_db()
-    old, new = audit.diff(before, audit.snapshot(meeting, AUDITED))
+    old, new = audit.diff(before, _snapshot(meeting))
     after_presence = _presence(meeting)
     if after_presence != before_presence:
         old["attendance"], new["attendance"] = before_presence, after_presence
