@@ -59,6 +59,10 @@ SEES_PROBLEM = SEES_PROJECT
 ASSIGN_PROBLEMS = DISTRICT_WIDE | {"leader"}
 HANDLE_PROBLEMS = frozenset({"unit"})
 CONFIRM_PROBLEMS = frozenset({"investment", "supervision"})
+# meetings/selectors.py: the district-wide roles, the chair (`leader`) and the invited (`unit`'s official leads
+# the 专班); meetings/permissions.py: the chair and 督查室 edit.
+SEES_MEETING = DISTRICT_WIDE | {"leader", "unit"}
+EDIT_MEETING = frozenset({"leader", "supervision"})
 # projects/permissions.py and enterprises/services.py
 MANAGE_PROJECTS = frozenset({"investment"})
 REPORT_PROGRESS = frozenset({"investment", "task_force", "leader", "unit", "township_user"})
@@ -115,6 +119,7 @@ class Targets:
     device: Any = None  # a bound 2FA device of an account outside the personas
     account: Any = None  # the 安全管理员's own account
     problem: Any = None  # a problem of the project, 区发改局 responsible (security/conftest.targets_for)
+    meeting: Any = None  # a planned meeting chaired by the project's 包保领导, its 专班 lead invited
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -148,8 +153,12 @@ def problem(t: Targets) -> dict[str, Any]:
     return {"pk": t.problem.pk}
 
 
-# The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
-SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem)
+def meeting(t: Targets) -> dict[str, Any]:
+    return {"pk": t.meeting.pk}
+
+
+# The routes whose URL names a record of a district's business (a project, an enterprise, a problem, a meeting).
+SCOPED_KWARGS: tuple[Kwargs, ...] = (project, milestone, evidence, api_milestone, enterprise, problem, meeting)
 
 
 def notification(t: Targets) -> dict[str, Any]:
@@ -342,6 +351,15 @@ ROUTES: tuple[Route, ...] = (
     Route("problems:return", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     Route("problems:close", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     Route("problems:rate", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
+    # ---- meetings (meetings/selectors.py, meetings/permissions.py)
+    Route("meetings:list", {"GET": everyone()}),
+    Route("meetings:mine", {"GET": everyone()}),
+    Route("meetings:detail", {"GET": in_scope(SEES_MEETING)}, meeting),
+    Route("meetings:pack", {"GET": in_scope(SEES_MEETING)}, meeting),
+    Route("meetings:agenda", {"POST": in_scope(SEES_MEETING, EDIT_MEETING, FORM_INVALID)}, meeting),
+    Route("meetings:minutes", form(SEES_MEETING, EDIT_MEETING), meeting),
+    Route("meetings:decision", form(SEES_MEETING, EDIT_MEETING), meeting),
+    Route("meetings:cancel", form(SEES_MEETING, EDIT_MEETING), meeting),
     # ---- enterprise pages
     Route("enterprises:list", {"GET": everyone()}),
     Route("enterprises:detail", {"GET": in_scope(SEES_ENTERPRISE)}, enterprise),
