@@ -60,13 +60,18 @@ def posts_of(official: Official) -> list[str]:
 
 
 def _district_leaders(district: Region) -> QuerySet[Official]:
-    """District leaders (四大家) tied to the district by a project they carry, their login or their unit."""
+    """District leaders (四大家) tied to the district by a project they carry, their login or their unit.
+
+    Officials carry no district of their own; on a platform serving one district (the usual
+    deployment) a leader recorded without a unit belongs to it."""
     tied = (
         Q(led_projects__district=district)
         | Q(user__region=district)
         | Q(unit__region=district)
         | Q(unit__region__parent=district)
     )
+    if not Region.objects.filter(level=RegionLevel.DISTRICT).exclude(pk=district.pk).exists():
+        tied |= Q(unit__isnull=True)
     return Official.objects.exclude(body="").filter(tied).distinct().order_by("pk")
 
 
@@ -246,6 +251,10 @@ def period_text(period: str, start: dt.date) -> str:
     return f"{start.year}年{start.month}月"
 
 
+def scheduled_title(rule: CadenceRule, chair: Official, start: dt.date) -> str:
+    return f"{chair.name}主持{rule.get_kind_display()}（{period_text(rule.period, start)}）"
+
+
 def _notify_scheduled(meeting: Meeting, attendees: Iterable[Official], by: User | None) -> None:
     officials = [meeting.chair, *attendees]
     users = User.objects.filter(is_active=True, official__in=officials)
@@ -319,7 +328,9 @@ def meeting_create(
         parent=meeting,
         note=f"议题 {len(items)} 项，参会 {len(attendees)} 人" + (f"；依据规则“{rule.name}”" if rule else ""),
     )
-    _notify_scheduled(meeting, attendees, by)
+    if held_on >= today:
+        # A meeting entered after the day (补录) has nobody left to invite.
+        _notify_scheduled(meeting, attendees, by)
     return meeting
 
 
@@ -346,7 +357,7 @@ def meetings_tick(today: dt.date | None = None) -> dict[str, int]:
                             kind=rule.kind,
                             chair=chair,
                             held_on=day,
-                            title=f"{chair.name}主持{rule.get_kind_display()}（{period_text(rule.period, start)}）",
+                            title=scheduled_title(rule, chair, start),
                             start_time=rule.start_time,
                             place=rule.place,
                             rule=rule,

@@ -191,3 +191,21 @@ def test_deterministic(demo_output: str) -> None:
         check=True,
     )
     assert other.stdout.strip() == plan_digest()
+
+
+def test_meetings_past_with_minutes_and_decisions_and_upcoming_from_the_tick(demo_output: str) -> None:
+    from zhaoluo.meetings.choices import Status as MeetingStatus
+    from zhaoluo.meetings.models import Decision, Meeting
+    from zhaoluo.problems.choices import Origin
+
+    held = Meeting.objects.filter(status=MeetingStatus.HELD)
+    assert held.count() > 100 and not held.filter(minutes="").exists()
+    assert Meeting.objects.filter(status=MeetingStatus.PLANNED, held_on__gt="2021-03-31").count() >= 3
+    decisions = Decision.objects.select_related("problem")
+    assert decisions.count() > 50
+    late = [d for d in decisions if d.problem.resolved_on and d.problem.resolved_on > d.due_on]
+    open_ = [d for d in decisions if d.problem.resolved_on is None]
+    assert 0 < len(late) < decisions.count() / 3 and 0 < len(open_) < decisions.count() / 3
+    # The 2020 problem figures belong to the problem demo data: meetings raise nothing in 2020.
+    assert not decisions.filter(problem__raised_on__year=2020).exists()
+    assert all(d.problem.origin == Origin.MEETING for d in decisions)
