@@ -154,14 +154,15 @@ def compose_agenda(meeting: Meeting, today: dt.date) -> list[Item]:
     listed: set[int] = set()
     lit = projects.filter(light__in=[Light.RED, Light.YELLOW]).select_related("lead_unit", "leader")
     ordered = sorted(lit, key=lambda p: (p.light != Light.RED, p.name))
+    overdue: dict[int, list[Problem]] = {}
+    late = Problem.objects.filter(project__in=[p.pk for p in ordered], status__in=OPEN_STATUSES, due_on__lt=today)
+    for problem in late.select_related("unit").order_by("due_on", "pk"):
+        overdue.setdefault(problem.project_id or 0, []).append(problem)
     for project in ordered:
         reasons = light_reasons_text(project)
-        label = Light(project.light).label
-        items.append(
-            Item(ItemKind.PROJECT, f"【{label}】{project.name}" + (f"：{reasons}" if reasons else ""), project)
-        )
-        overdue = Problem.objects.filter(project=project, status__in=OPEN_STATUSES, due_on__lt=today)
-        for problem in overdue.select_related("unit").order_by("due_on", "pk"):
+        text = f"【{Light(project.light).label}】{project.name}" + (f"：{reasons}" if reasons else "")
+        items.append(Item(ItemKind.PROJECT, text, project))
+        for problem in overdue.get(project.pk, []):
             listed.add(problem.pk)
             items.append(Item(ItemKind.PROBLEM, _problem_text(problem, today), project, problem))
     for problem in _escalated_problems(projects=projects, today=today):
