@@ -395,3 +395,7 @@ CACHES = {
 ZHAOLUO_RATE_EXPORTS_PER_MINUTE = env.int("ZHAOLUO_RATE_EXPORTS_PER_MINUTE", default=10)
 ZHAOLUO_RATE_IMPORTS_PER_MINUTE = env.int("ZHAOLUO_RATE_IMPORTS_PER_MINUTE", default=10)
 ZHAOLUO_RATE_AUDIT_SEARCHES_PER_MINUTE = env.int("ZHAOLUO_RATE_AUDIT_SEARCHES_PER_MINUTE", default=60)
+
+# The East Asian font of the .docx meeting pack (meetings/pack.py). The official 公文 fonts are proprietary:
+# name the licensed face the district's PCs have.
+ZHAOLUO_MEETING_PACK_FONT = env.str("ZHAOLUO_MEETING_PACK_FONT", default="仿宋")

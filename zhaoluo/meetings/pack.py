@@ -2,7 +2,7 @@
 
 python-docx writes the document; East Asian text needs the font set on `w:eastAsia` as well as
 the run's font name, or Word falls back to a Latin face for the Chinese characters. The
-official 公文 fonts are proprietary, so the face is a setting (MEETING_PACK_FONT).
+official 公文 fonts are proprietary, so the face is a setting (ZHAOLUO_MEETING_PACK_FONT).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ WEEKDAYS = "一二三四五六日"
 
 
 def _font(doc: DocumentObject) -> None:
-    face = getattr(settings, "MEETING_PACK_FONT", "仿宋")
+    face: str = settings.ZHAOLUO_MEETING_PACK_FONT
     for name in ("Normal", "Heading 1", "Heading 2", "Title"):
         style = doc.styles[name]
         style.font.name = face
