@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhaoluo.core import audit, clock
 from zhaoluo.core.actions import Action, Done, run_action
 from zhaoluo.core.errors import ConflictError, PermissionDeniedError
+from zhaoluo.core.forms import style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
 from zhaoluo.core.models import AuditEvent
 
 from . import pack, permissions, selectors, services
 from .choices import Outcome, Status
+from .filters import MeetingFilterSet
 from .forms import AgendaForm, CancelForm, DecisionForm, MinutesForm
 from .models import AgendaItem, Meeting
 
@@ -32,20 +35,24 @@ def _data(request: AuthedRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _list(request: AuthedRequest, qs: QuerySet[Meeting], *, mine: bool) -> HttpResponse:
+    filterset = MeetingFilterSet(request.GET or None, queryset=qs, request=request)
+    style_form(filterset.form)
+    upcoming, past = selectors.split_by_date(filterset.qs, clock.today())
+    context = {"upcoming": list(upcoming), "past": list(past[:PAST_LIMIT]), "mine": mine, "filter_form": filterset.form}
+    return render(request, "meetings/list.html", context)
+
+
 @login_required
 @require_GET
 def meeting_list(request: AuthedRequest) -> HttpResponse:
-    upcoming, past = selectors.split_by_date(selectors.meeting_list(user=request.user), clock.today())
-    context = {"upcoming": list(upcoming), "past": list(past[:PAST_LIMIT]), "mine": False}
-    return render(request, "meetings/list.html", context)
+    return _list(request, selectors.meeting_list(user=request.user), mine=False)
 
 
 @login_required
 @require_GET
 def my_meetings(request: AuthedRequest) -> HttpResponse:
-    upcoming, past = selectors.split_by_date(selectors.my_meetings(user=request.user), clock.today())
-    context = {"upcoming": list(upcoming), "past": list(past[:PAST_LIMIT]), "mine": True}
-    return render(request, "meetings/list.html", context)
+    return _list(request, selectors.my_meetings(user=request.user), mine=True)
 
 
 def _agenda_context(request: AuthedRequest, meeting: Meeting, error: str = "") -> dict[str, Any]:

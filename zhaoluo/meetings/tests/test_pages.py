@@ -43,7 +43,7 @@ def test_the_list_shows_upcoming_meetings_to_the_district_and_to_the_invited_onl
         assert "王海主持协调会" not in page and "暂无计划召开的会议" in page
         assert "王海主持协调会" not in world.client_for(world.outsider).get(reverse("meetings:list")).content.decode()
         mine = world.client_for(world.leader).get(reverse("meetings:mine")).content.decode()
-        assert "王海主持协调会" in mine and "现场会" not in mine
+        assert "王海主持协调会" in mine and "刘明锋主持现场会" not in mine
 
 
 def test_a_meeting_outside_ones_scope_is_404_and_an_attendee_reads_but_cannot_edit(world, scheduled):
@@ -144,3 +144,13 @@ def test_the_pack_is_downloaded_from_the_meeting_page_and_the_download_is_audite
     assert answer["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert docx.Document(io.BytesIO(answer.content)).paragraphs
     assert AuditEvent.objects.filter(action="meeting.exported", actor=world.unit, object_id=str(scheduled.pk)).exists()
+
+
+def test_the_list_filters_by_type_and_by_keyword_in_the_agenda(world, scheduled):
+    client = world.client_for(world.supervision)
+    with _at(TODAY):
+        sites = client.get(reverse("meetings:list"), {"kind": "site"}).content.decode()
+        by_agenda = client.get(reverse("meetings:list"), {"q": "冷库用电"}).content.decode()
+    assert "刘明锋主持现场会" in sites and "王海主持协调会" not in sites
+    # The escalated 冷库用电增容 problem is on 王海’s agenda and on the district-wide ones.
+    assert "王海主持协调会" in by_agenda and "黄进主持调度会" in by_agenda
