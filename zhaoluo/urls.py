@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("problems/", include("zhaoluo.problems.urls")),
     path("assistance/", include("zhaoluo.assistance.urls")),
     path("approvals/", include("zhaoluo.approvals.urls")),
+    path("meetings/", include("zhaoluo.meetings.urls")),
     path("api/", include("zhaoluo.api_urls")),
     path("privacy/", include("zhaoluo.core.privacy_views")),
     path("account/", include("zhaoluo.accounts.urls")),

@@ -92,6 +92,12 @@ def _approvals(today: dt.date) -> dict[str, int]:
     return approvals_tick(today)
 
 
+def _meetings(today: dt.date) -> dict[str, int]:
+    from zhaoluo.meetings.services import meetings_tick
+
+    return meetings_tick(today)
+
+
 def _notify(today: dt.date) -> dict[str, int]:
     from zhaoluo.notify.services import deliver_due
 
@@ -109,6 +115,8 @@ STEPS: list[Step] = [
     # Before supervision: a late approval's new problem is then seen by the ladder the same day.
     Step("approvals", "审批超时转问题", _approvals),
     Step("supervision", "逾期升级督办与临期提醒", _supervision),
+    # After supervision: the next agenda lists the problems escalated today.
+    Step("meetings", "安排下次会议", _meetings),
     # Last: sends wait on the network, and whatever the steps before queued goes out in this run.
     Step("notify", "发送通知", _notify),
 ]

@@ -17,6 +17,7 @@ from zhaoluo.core import scheduled
 from zhaoluo.core.context import RequestContext, using
 from zhaoluo.enterprises.models import Enterprise
 from zhaoluo.enterprises.services import enterprise_create
+from zhaoluo.meetings import demo as meetings_demo
 from zhaoluo.orgs import services as org_services
 from zhaoluo.orgs.choices import RegionLevel, Role, UnitKind
 from zhaoluo.orgs.models import Official, Region, Unit, User
@@ -285,6 +286,7 @@ def load() -> LoadResult:
         projects = {spec.name: _project(spec, ctx) for spec in specs}
         funds = _funds(specs, projects, users[Role.INVESTMENT])
         project_services.lights_refresh_all(today=AS_OF, district=org.district)
+        meetings_demo.load(district=org.district, as_of=AS_OF)
         approvals_demo.load(by=users[Role.INVESTMENT], today=AS_OF)
         assistance_demo.load(users=users)
         # Last of the demo modules: it tops the problems resolved in 2020 up to the article's figure.

@@ -71,6 +71,10 @@ SEES_APPROVAL = SEES_PROJECT
 RECORD_APPROVALS = frozenset({"investment"})
 UPDATE_APPROVALS = frozenset({"investment", "unit"})
 KEEP_CATALOGUE = frozenset({"investment", "outsider"})
+# meetings/selectors.py: the district-wide roles, the chair (`leader`) and the invited (`unit`'s official leads
+# the 专班); meetings/permissions.py: the chair and 督查室 edit.
+SEES_MEETING = DISTRICT_WIDE | {"leader", "unit"}
+EDIT_MEETING = frozenset({"leader", "supervision"})
 # projects/permissions.py and enterprises/services.py
 MANAGE_PROJECTS = frozenset({"investment"})
 REPORT_PROGRESS = frozenset({"investment", "task_force", "leader", "unit", "township_user"})
@@ -136,6 +140,7 @@ class Targets:
     assistance_form: Any = None  # a draft 帮扶情况收集表 of the project, with a summary (targets_for)
     approval: Any = None  # an approval of the project, 区发改局 handling (security/conftest.targets_for)
     approval_item: Any = None  # an entry of the approvals catalogue
+    meeting: Any = None  # a planned meeting chaired by the project's 包保领导, its 专班 lead invited
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -194,6 +199,10 @@ def approval_item(t: Targets) -> dict[str, Any]:
     return {"pk": t.approval_item.pk}
 
 
+def meeting(t: Targets) -> dict[str, Any]:
+    return {"pk": t.meeting.pk}
+
+
 # The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
 SCOPED_KWARGS: tuple[Kwargs, ...] = (
     project,
@@ -205,6 +214,7 @@ SCOPED_KWARGS: tuple[Kwargs, ...] = (
     notice,
     assistance_form,
     approval,
+    meeting,
 )
 
 
@@ -448,6 +458,15 @@ ROUTES: tuple[Route, ...] = (
     Route("approvals:create", form(SEES_PROJECT, RECORD_APPROVALS), project),
     Route("approvals:code", form(SEES_PROJECT, RECORD_APPROVALS), project),
     Route("approvals:edit", form(SEES_APPROVAL, UPDATE_APPROVALS), approval),
+    # ---- meetings (meetings/selectors.py, meetings/permissions.py)
+    Route("meetings:list", {"GET": everyone()}),
+    Route("meetings:mine", {"GET": everyone()}),
+    Route("meetings:detail", {"GET": in_scope(SEES_MEETING)}, meeting),
+    Route("meetings:pack", {"GET": in_scope(SEES_MEETING)}, meeting),
+    Route("meetings:agenda", {"POST": in_scope(SEES_MEETING, EDIT_MEETING, FORM_INVALID)}, meeting),
+    Route("meetings:minutes", form(SEES_MEETING, EDIT_MEETING), meeting),
+    Route("meetings:decision", form(SEES_MEETING, EDIT_MEETING), meeting),
+    Route("meetings:cancel", form(SEES_MEETING, EDIT_MEETING), meeting),
     # ---- enterprise pages
     Route("enterprises:list", {"GET": everyone()}),
     Route("enterprises:detail", {"GET": in_scope(SEES_ENTERPRISE)}, enterprise),

@@ -243,3 +243,21 @@ def test_a_tick_on_the_demo_database_is_idempotent(demo_output: str) -> None:
     assert again["failed_steps"] == 0 and again["checked"] == 0 and again["changed"] == 0
     assert AuditEvent.objects.count() == audit_rows
     assert fingerprint() == before
+
+
+def test_meetings_past_with_minutes_and_decisions_and_upcoming_from_the_tick(demo_output: str) -> None:
+    from zhaoluo.meetings.choices import Status as MeetingStatus
+    from zhaoluo.meetings.models import Decision, Meeting
+    from zhaoluo.problems.choices import Origin
+
+    held = Meeting.objects.filter(status=MeetingStatus.HELD)
+    assert held.count() > 100 and not held.filter(minutes="").exists()
+    assert Meeting.objects.filter(status=MeetingStatus.PLANNED, held_on__gt="2021-03-31").count() >= 3
+    decisions = Decision.objects.select_related("problem")
+    assert decisions.count() > 50
+    late = [d for d in decisions if d.problem.resolved_on and d.problem.resolved_on > d.due_on]
+    open_ = [d for d in decisions if d.problem.resolved_on is None]
+    assert 0 < len(late) < decisions.count() / 3 and 0 < len(open_) < decisions.count() / 3
+    # The 2020 problem figures belong to the problem demo data: meetings raise nothing in 2020.
+    assert not decisions.filter(problem__raised_on__year=2020).exists()
+    assert all(d.problem.origin == Origin.MEETING for d in decisions)

@@ -21,13 +21,15 @@ from zhaoluo.approvals.models import Approval, ApprovalItem
 from zhaoluo.assistance.choices import PeriodKind
 from zhaoluo.assistance.models import AssistanceForm
 from zhaoluo.core.models import AuditChainHead, AuditEvent, Outcome
+from zhaoluo.meetings.choices import ItemKind, Kind
+from zhaoluo.meetings.models import AgendaItem, Attendance, Meeting
 from zhaoluo.notify.choices import ChannelKind, DeliveryStatus
 from zhaoluo.notify.models import Channel, Delivery, Notification
 from zhaoluo.orgs.choices import Role
 from zhaoluo.problems.choices import Origin
 from zhaoluo.problems.models import Problem
 from zhaoluo.projects.choices import Stage, TransitionKind
-from zhaoluo.projects.models import Milestone, Project, StageTransition
+from zhaoluo.projects.models import Milestone, Project, StageTransition, TaskForceMember
 from zhaoluo.supervision.choices import Color
 from zhaoluo.supervision.models import Notice
 from zhaoluo.testing import factories as f
@@ -102,7 +104,26 @@ def targets_for(project: Project, by: Any) -> Targets:
         assistance_form=assistance_form,
         approval=approval,
         approval_item=ApprovalItem.objects.get(code="construction"),
+        meeting=_meeting_of(project),
     )
+
+
+def _meeting_of(project: Project) -> Meeting:
+    """A planned meeting on `project`: its 包保领导 chairs (or a leader of no persona), its 专班 lead is invited."""
+    chair = project.leader or f.LeaderFactory.create(name=f"{project.name}协调领导")
+    meeting = Meeting.objects.create(
+        district=project.district,
+        year=2021,
+        seq=Meeting.objects.filter(district=project.district, year=2021).count() + 1,
+        kind=Kind.COORDINATION,
+        title=f"{chair.name}主持协调会",
+        chair=chair,
+        held_on=dt.date(2021, 4, 6),
+    )
+    AgendaItem.objects.create(meeting=meeting, position=1, kind=ItemKind.PROJECT, text=project.name, project=project)
+    for member in TaskForceMember.objects.filter(project=project, is_lead=True):
+        Attendance.objects.create(meeting=meeting, official=member.official)
+    return meeting
 
 
 def platform_targets(world) -> dict[str, Any]:
