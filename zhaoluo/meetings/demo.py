@@ -123,7 +123,9 @@ def _decide(meeting: Meeting, rng: random.Random, by: User, handlers: dict[str, 
         if roll < 0.16:
             resolved = calendar.add_workdays(decision.due_on, rng.randint(2, 8))
         else:
-            resolved = calendar.add_workdays(meeting.held_on, max(1, workdays - rng.randint(1, 4)))
+            # Against the deadline the rules gave (a red project's is shorter), not the days asked for.
+            allowed = calendar.workdays_between(meeting.held_on, decision.due_on)
+            resolved = calendar.add_workdays(meeting.held_on, max(1, allowed - rng.randint(1, 4)))
         start = calendar.add_workdays(meeting.held_on, 1)
         if start > as_of:
             continue

@@ -110,7 +110,7 @@ def test_minutes_and_a_decision_through_the_forms_make_an_assigned_problem_shown
     assert meeting.status == Status.HELD
     decision = Decision.objects.get(meeting=meeting)
     assert decision.problem.origin == Origin.MEETING and decision.problem.category == "approval"
-    assert decision.due_on == dt.date(2021, 3, 25)
+    assert decision.due_on == dt.date(2021, 3, 24)  # 5 working days × 0.8 for the red project: 4
     with _at(dt.date(2021, 3, 18), 17):
         meeting_page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
         problem_page = client.get(reverse("problems:detail", args=[decision.problem.pk])).content.decode()

@@ -202,8 +202,9 @@ def test_a_decision_becomes_a_problem_assigned_with_its_deadline_in_working_days
         world.project,
     )
     assert problem.raised_on == dt.date(2021, 3, 18)
-    # Ten working days from Thursday 18 March: Thursday 1 April.
-    assert problem.due_on == decision.due_on == dt.date(2021, 4, 1)
+    # Ten working days, but the project is red: the red-light deadline rule (×0.8) makes it eight
+    # working days from Thursday 18 March, Tuesday 30 March.
+    assert problem.due_on == decision.due_on == dt.date(2021, 3, 30)
     assert problem.origin_note.startswith(f"来自会议 {meeting.number}")
     assert list(
         AuditEvent.objects.filter(parent_id=str(problem.pk), parent_type="problems.problem")
