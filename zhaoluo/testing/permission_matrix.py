@@ -446,7 +446,6 @@ ROUTES: tuple[Route, ...] = (
         approval_item,
     ),
     Route("approvals:create", form(SEES_PROJECT, RECORD_APPROVALS), project),
-    Route("approvals:code", form(SEES_PROJECT, RECORD_APPROVALS), project),
     Route("approvals:edit", form(SEES_APPROVAL, UPDATE_APPROVALS), approval),
     # ---- enterprise pages
     Route("enterprises:list", {"GET": everyone()}),
