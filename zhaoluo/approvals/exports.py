@@ -21,7 +21,7 @@ from .services import workdays_elapsed
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_HEADERS = [
     "项目名称",
-    "投资项目统一代码",
+    "全国投资项目代码",
     "绿色通道",
     "审批事项",
     "办理部门",
@@ -63,10 +63,9 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Iterable[Se
 
 def list_rows(approvals: Iterable[Approval], today: dt.date) -> Iterable[list[Any]]:
     for a in approvals:
-        code = getattr(getattr(a.project, "approval_code", None), "code", "")
         yield [
             a.project.name,
-            code,
+            a.project.national_code,
             "是" if a.project.green_channel else "否",
             a.item.name,
             a.department.name if a.department else "",

@@ -24,7 +24,7 @@ def late_q(today: Any) -> Q:
 
 
 class ApprovalFilterSet(filters.FilterSet):
-    q = filters.CharFilter(label="关键词", method="search", help_text="项目名称、项目编号或投资项目统一代码")
+    q = filters.CharFilter(label="关键词", method="search", help_text="项目名称、项目编号或全国投资项目代码")
     item = filters.ModelMultipleChoiceFilter(label="审批事项", queryset=ApprovalItem.objects.all())
     department = filters.ModelChoiceFilter(label="办理部门", queryset=_units)
     status = filters.MultipleChoiceFilter(label="状态", choices=Status.choices)
@@ -45,7 +45,7 @@ class ApprovalFilterSet(filters.FilterSet):
         return queryset.filter(
             Q(project__name__icontains=value)
             | Q(project__code__icontains=value)
-            | Q(project__approval_code__code__icontains=value)
+            | Q(project__national_code__icontains=value)
         )
 
     def filter_late(self, queryset: QuerySet[Approval], name: str, value: bool | None) -> QuerySet[Approval]:

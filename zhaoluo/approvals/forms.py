@@ -63,13 +63,6 @@ class ApprovalEditForm(VersionedForm, _ApprovalFields):
         self._scope_units(user)
 
 
-class ProjectCodeForm(StyledFormMixin, forms.Form):
-    code = forms.CharField(
-        label="投资项目统一代码", max_length=40, help_text="如 2020-420607-13-03-512345，可不带横线、可用全角"
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
 class ItemForm(VersionedForm):
     name = forms.CharField(label="审批事项", max_length=64)
     limit_workdays = forms.IntegerField(label="法定/承诺时限（工作日）", min_value=1, max_value=365)

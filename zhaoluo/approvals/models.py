@@ -1,51 +1,20 @@
-"""一网通办: the catalogue of approval items, a project's national code, and its approvals."""
+"""一网通办: the catalogue of approval items and each project's approvals.
+
+The project's 全国投资项目代码 is Project.national_code (projects app); it is not kept here."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhaoluo.core.models import BaseModel
-from zhaoluo.core.validators import normalise_uscc
 
 from .choices import DECIDED, Status
-
-# 投资项目统一代码 (国家发展改革委《全国投资项目在线审批监管平台运行管理暂行办法》, 发改投资〔2017〕1280号 and
-# the coding rule published with it): 年份(4)-赋码机关行政区划代码(6)-国民经济行业分类大类(2)-项目类型(2)-流水号(6),
-# 24 characters with the hyphens, e.g. 2020-420607-13-03-512345. 项目类型: 01 审批, 02 核准, 03 备案.
-NATIONAL_CODE = re.compile(
-    r"^(?P<year>\d{4})-(?P<region>\d{6})-(?P<industry>\d{2})-(?P<type>0[1-3])-(?P<serial>\d{6})$"
-)
-_DIGITS_ONLY = re.compile(r"^\d{20}$")
-
-
-def normalise_national_code(value: str) -> str:
-    """What a clerk means: full-width digits and dashes folded, spaces dropped, the 20 digits
-    alone accepted and given their hyphens."""
-    text = normalise_uscc(value).replace("－", "-").replace("—", "-").replace("–", "-")
-    if _DIGITS_ONLY.match(text):
-        text = f"{text[:4]}-{text[4:10]}-{text[10:12]}-{text[12:14]}-{text[14:]}"
-    return text
-
-
-def validate_national_code(value: str) -> None:
-    match = NATIONAL_CODE.match(value or "")
-    if match is None:
-        raise ValidationError(
-            _("投资项目统一代码格式应为“年份-行政区划代码-行业代码-项目类型-流水号”，如 2020-420607-13-03-512345"),
-            code="format",
-        )
-    year = int(match["year"])
-    if not 2014 <= year <= 2100:
-        # The national platform began assigning codes in 2014 (国办发〔2014〕59号).
-        raise ValidationError(_("投资项目统一代码的年份不正确"), code="year")
 
 
 class ApprovalItem(BaseModel):
@@ -70,22 +39,6 @@ class ApprovalItem(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ProjectCode(BaseModel):
-    """The project's 投资项目统一代码, given by the national online approval platform."""
-
-    project = models.OneToOneField(
-        "projects.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="approval_code"
-    )
-    code = models.CharField(_("投资项目统一代码"), max_length=24, unique=True, validators=[validate_national_code])
-
-    class Meta:
-        verbose_name = _("投资项目统一代码")
-        verbose_name_plural = _("投资项目统一代码")
-
-    def __str__(self) -> str:
-        return self.code
 
 
 class Approval(BaseModel):

@@ -1,7 +1,7 @@
 """Who may write approvals. Seeing them is the selectors' business (404 outside scope).
 
 - 招商人员 run the district's 项目代办 service: they record a project's approvals, its
-  投资项目统一代码, and keep the catalogue.
+  and keep the catalogue (the project code is the project's, edited with it).
 - The handling department's own staff (牵头/责任单位 role whose unit is the approval's
   department) update the dates of the approvals they handle.
 - The catalogue is business data, not configuration: besides 招商人员 the staff of the

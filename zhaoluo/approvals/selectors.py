@@ -12,7 +12,7 @@ from zhaoluo.orgs.scope import ScopeKind, scope_for
 from zhaoluo.projects import selectors as project_selectors
 from zhaoluo.projects.models import Project
 
-from .models import Approval, ApprovalItem, ProjectCode
+from .models import Approval, ApprovalItem
 
 
 def approval_list(*, user: Any) -> QuerySet[Approval]:
@@ -44,10 +44,6 @@ def approval_get(*, user: Any, pk: int) -> Approval:
 
 def project_approvals(*, user: Any, project: Project) -> QuerySet[Approval]:
     return approval_list(user=user).filter(project=project)
-
-
-def project_code(*, project: Project) -> ProjectCode | None:
-    return ProjectCode.objects.filter(project=project).first()
 
 
 def catalogue(*, active_only: bool = False) -> QuerySet[ApprovalItem]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from zhaoluo.core import audit, calendar, clock
 from zhaoluo.core.errors import PermissionDeniedError
@@ -29,7 +29,7 @@ from zhaoluo.projects.services.common import unit_in_district
 from zhaoluo.supervision.deadlines import adjusted_workdays
 
 from .choices import DECIDED, Status
-from .models import Approval, ApprovalItem, ProjectCode, normalise_national_code
+from .models import Approval, ApprovalItem
 from .permissions import can_keep_catalogue, can_record, can_update
 
 AUDITED = [
@@ -122,44 +122,6 @@ def _check(approval: Approval, today: dt.date) -> None:
         errors["department"] = "办理部门不是本区单位"
     if errors:
         raise ValidationError(errors)
-
-
-@transaction.atomic
-def project_code_set(*, project: Project, by: User, code: str, expected_version: int | None = None) -> ProjectCode:
-    """Set or correct the project's 投资项目统一代码 (normalised: full-width, no hyphens)."""
-    if not can_record(by, project):
-        raise PermissionDeniedError("只有本区招商人员可以登记投资项目统一代码")
-    value = normalise_national_code(code)
-    existing = ProjectCode.objects.filter(project=project).first()
-    if existing is None:
-        row = ProjectCode(project=project, code=value)
-        row.full_clean(validate_unique=False)
-        if ProjectCode.objects.filter(code=value).exists():
-            raise ValidationError({"code": f"投资项目统一代码“{value}”已登记在其他项目上"})
-        try:
-            with transaction.atomic():
-                row.save()
-        except IntegrityError:
-            raise ValidationError({"code": f"投资项目统一代码“{value}”已登记"}) from None
-        audit.record(actor=by, action="approval_code.set", obj=row, after={"code": value}, parent=project)
-        return row
-    before = existing.code
-    existing.code = value
-    existing.full_clean(exclude=["project"], validate_unique=False)
-    if ProjectCode.objects.filter(code=value).exclude(pk=existing.pk).exists():
-        raise ValidationError({"code": f"投资项目统一代码“{value}”已登记在其他项目上"})
-    claim_version(existing, expected_version, {"code": value})
-    existing.save(update_fields=["code", "updated_at"])
-    if before != value:
-        audit.record(
-            actor=by,
-            action="approval_code.set",
-            obj=existing,
-            before={"code": before},
-            after={"code": value},
-            parent=project,
-        )
-    return existing
 
 
 @transaction.atomic

@@ -71,15 +71,8 @@ def _late(event: AuditEvent, entry: Entry) -> None:
     entry.level = "danger"
 
 
-def _code(event: AuditEvent, entry: Entry) -> None:
-    before = (event.before or {}).get("code")
-    after = (event.after or {}).get("code")
-    entry.text = f"登记投资项目统一代码 {after}" if not before else f"更正投资项目统一代码：{before} → {after}"
-
-
 HANDLERS = {
     "approval.recorded": _recorded,
     "approval.updated": _updated,
     "approval.late_problem": _late,
-    "approval_code.set": _code,
 }

@@ -12,6 +12,5 @@ urlpatterns: list[URLPattern] = [
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("project/<int:pk>/new/", views.approval_create, name="create"),
-    path("project/<int:pk>/code/", views.project_code, name="code"),
     path("<int:pk>/edit/", views.approval_edit, name="edit"),
 ]

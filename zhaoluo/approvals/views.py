@@ -26,7 +26,7 @@ from zhaoluo.projects.models import Project
 from . import exports, permissions, selectors, services
 from .choices import Status
 from .filters import ApprovalFilterSet
-from .forms import ApprovalCreateForm, ApprovalEditForm, ItemForm, ProjectCodeForm
+from .forms import ApprovalCreateForm, ApprovalEditForm, ItemForm
 from .models import Approval, ApprovalItem
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -48,7 +48,7 @@ def _style(filterset: ApprovalFilterSet) -> forms.Form:
     form.fields["status"].widget = forms.CheckboxSelectMultiple(choices=form.fields["status"].choices)
     for name in ("late", "green_channel"):
         form.fields[name].widget = forms.Select(choices=YES_NO)
-    form.fields["q"].widget.attrs.update({"placeholder": "项目名称、编号或统一代码", "type": "search"})
+    form.fields["q"].widget.attrs.update({"placeholder": "项目名称、编号或项目代码", "type": "search"})
     friendly_empty_labels(form)
     style_form(form)
     return form
@@ -73,7 +73,7 @@ def approval_list(request: AuthedRequest) -> HttpResponse:
     """All approvals the user may see, green-channel projects first, with the list's filters."""
     filterset = filterset_for(request)
     form = _style(filterset)
-    queryset = _filtered(filterset).select_related("project__approval_code")
+    queryset = _filtered(filterset)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter_form": form, "page": page, "rows": rows_for(list(page.object_list)), "tab": "list"}
     return render_page(request, "approvals/list.html", "approvals/_results.html", context)
@@ -107,7 +107,7 @@ def _require_district(request: AuthedRequest) -> None:
 def approval_export(request: AuthedRequest) -> HttpResponse:
     _require_district(request)
     filterset = filterset_for(request)
-    queryset = _filtered(filterset).select_related("project__approval_code")
+    queryset = _filtered(filterset)
     return exports.respond(
         user=request.user,
         filename="审批事项.xlsx",
@@ -265,35 +265,6 @@ def approval_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         allowed=permissions.can_update(request.user, approval),
         back=_project_url(approval.project),
         project=approval.project,
-    )
-
-
-@login_required
-@GET_POST
-def project_code(request: AuthedRequest, pk: int) -> HttpResponse:
-    project = project_selectors.project_get(user=request.user, pk=pk)
-    current = selectors.project_code(project=project)
-    initial = {"code": current.code if current else "", "version": current.version if current else None}
-    form = ProjectCodeForm(_data(request), initial=initial)
-
-    def perform(f: forms.Form) -> str:
-        c = f.cleaned_data
-        services.project_code_set(project=project, by=request.user, code=c["code"], expected_version=c.get("version"))
-        return "投资项目统一代码已保存"
-
-    action = Action(
-        title="投资项目统一代码",
-        url=reverse("approvals:code", args=[pk]),
-        form=form,
-        perform=perform,
-        submit="保存",
-    )
-    return _run(
-        request,
-        action,
-        allowed=permissions.can_record(request.user, project),
-        back=_project_url(project),
-        project=project,
     )
 
 

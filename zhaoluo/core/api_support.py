@@ -249,6 +249,22 @@ class AmountField(serializers.DecimalField):
         return super().to_internal_value(value)
 
 
+class NationalProjectCodeField(serializers.CharField):
+    """全国投资项目代码: full-width or bare 20-digit input accepted, the hyphenated form stored."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "如 2020-320506-39-03-512345；可不带横线、可用全角，保存为带横线的形式")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        try:
+            return parsing.national_project_code(super().to_internal_value(data)) or ""
+        except parsing.ParseError as exc:
+            raise serializers.ValidationError(exc.message) from exc
+
+
 # ---------------------------------------------------------------- idempotent creates
 
 

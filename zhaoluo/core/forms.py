@@ -96,6 +96,21 @@ class UsccField(forms.CharField):
             raise ValidationError(exc.message, code="invalid") from exc
 
 
+class NationalProjectCodeField(forms.CharField):
+    """全国投资项目代码, stored hyphenated whatever width or hyphens the clerk typed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 60)  # full-width input is longer before normalising
+        kwargs.setdefault("help_text", "如 2020-320506-39-03-512345，可不带横线、可用全角")
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        try:
+            return parsing.national_project_code(super().to_python(value)) or ""
+        except parsing.ParseError as exc:
+            raise ValidationError(exc.message, code="invalid") from exc
+
+
 class AmountField(forms.DecimalField):
     """万元, read the way the ledgers read it: `15,000`, `1.5亿元`, `15000万`, full-width digits."""
 

@@ -17,7 +17,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from .validators import normalise_uscc, validate_uscc
+from .validators import (
+    normalise_national_project_code,
+    normalise_uscc,
+    validate_national_project_code,
+    validate_uscc,
+)
 
 # Amounts are 万元 with two decimals in the database (max_digits 14): 10^12 万元 is far
 # above any real project and keeps a typo of twelve zeros out of the totals.
@@ -245,6 +250,21 @@ def uscc(value: Any) -> str | None:
     code = normalise_uscc(text(value))
     try:
         validate_uscc(code)
+    except ValidationError as exc:
+        raise ParseError(str(exc.messages[0])) from exc
+    return code
+
+
+def national_project_code(value: Any) -> str | None:
+    """全国投资项目代码 as 2020-320506-39-03-512345, from full-width or bare 20-digit input."""
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # 20 digits in a General cell: Excel keeps 15 significant digits, the serial is gone.
+        raise ParseError("项目代码被 Excel 存成了数字（只保留 15 位有效数字），请将该列设为文本格式后重新填写")
+    code = normalise_national_project_code(text(value))
+    try:
+        validate_national_project_code(code)
     except ValidationError as exc:
         raise ParseError(str(exc.messages[0])) from exc
     return code

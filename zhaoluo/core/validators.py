@@ -12,8 +12,16 @@ from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-# 投资项目统一代码: 年份-行政区划-行业-项目类型-流水号, 24 characters with the hyphens.
-_NATIONAL_PROJECT_CODE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
+# 投资项目统一代码 (国家发展改革委《全国投资项目在线审批监管平台运行管理暂行办法》, 发改投资〔2017〕1280号 and
+# the coding rule published with it): 年份(4)-赋码机关行政区划代码(6)-国民经济行业分类大类(2)-项目类型(2)-流水号(6),
+# 24 characters with the hyphens, e.g. 2020-320506-39-03-512345. 项目类型: 01 审批, 02 核准, 03 备案.
+_NATIONAL_PROJECT_CODE = re.compile(
+    r"^(?P<year>\d{4})-(?P<region>\d{6})-(?P<industry>\d{2})-(?P<type>\d{2})-(?P<serial>\d{6})$"
+)
+_NATIONAL_PROJECT_CODE_DIGITS = re.compile(r"^\d{20}$")
+# Dashes a clerk's input method or a copied PDF gives instead of the ASCII hyphen.
+_DASHES = str.maketrans(dict.fromkeys("－—–‐‑‒―−", "-"))
+NATIONAL_PROJECT_TYPES = ("01", "02", "03")
 # GB 32100-2015: registration authority and institution type (positions 1–2) may be letters;
 # python-stdnum insists on eight digits, so those two are checked here and the rest by it.
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -53,11 +61,28 @@ def validate_phone(value: str) -> None:
         raise ValidationError(_("联系电话应为 11 位手机号（1 开头）或带区号的座机（如 0710-1234567）"))
 
 
+def normalise_national_project_code(value: str) -> str:
+    """What a clerk means by the code: full-width digits and dashes folded, spaces dropped,
+    the 20 digits alone given their hyphens. Anything else is left for the validator to refuse."""
+    text = unicodedata.normalize("NFKC", value or "").translate(_DASHES)
+    text = "".join(text.split())
+    if _NATIONAL_PROJECT_CODE_DIGITS.match(text):
+        text = f"{text[:4]}-{text[4:10]}-{text[10:12]}-{text[12:14]}-{text[14:]}"
+    return text
+
+
 def validate_national_project_code(value: str) -> None:
-    if not _NATIONAL_PROJECT_CODE.match(value or ""):
+    match = _NATIONAL_PROJECT_CODE.match(value or "")
+    if match is None:
         raise ValidationError(
-            _("项目代码应为 24 位，形如 2020-320506-39-03-512345（全国投资项目在线审批监管平台赋码）")
+            _("项目代码应为 24 位，形如 2020-320506-39-03-512345（全国投资项目在线审批监管平台赋码）"),
+            code="format",
         )
+    if match["type"] not in NATIONAL_PROJECT_TYPES:
+        raise ValidationError(_("项目代码的项目类型（第 4 段）应为 01 审批、02 核准或 03 备案"), code="type")
+    # The national platform began assigning codes in 2014 (国办发〔2014〕59号).
+    if not 2014 <= int(match["year"]) <= 2100:
+        raise ValidationError(_("项目代码的年份（第 1 段）不正确"), code="year")
 
 
 def validate_industry_code(value: str) -> None:

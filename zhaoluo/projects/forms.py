@@ -16,6 +16,7 @@ from zhaoluo.core.forms import (
     DateInput,
     MonthField,
     MultipleImageField,
+    NationalProjectCodeField,
     StyledFormMixin,
     UsccField,
     style_form,
@@ -51,6 +52,7 @@ class ProjectForm(forms.Form):
             self.fields[name] = field
         self.fields["planned_investment"] = AmountField(label="计划总投资（万元）")
         self.fields["investor_uscc"] = UsccField(label="投资方信用代码", required=False)
+        self.fields["national_code"] = NationalProjectCodeField(label="全国投资项目代码", required=False)
         if not with_version:
             del self.fields["version"]
         self.fields["township"].queryset = org_selectors.townships(user=user)  # type: ignore[attr-defined]

@@ -126,6 +126,15 @@ class Project(BaseModel):
             models.CheckConstraint(
                 condition=Q(planned_investment__gte=0), name="project_planned_investment_not_negative"
             ),
+            # The national platform gives each project one code; most projects here have none yet.
+            # Code "unique" on a one-field constraint puts the message on the field in full_clean.
+            models.UniqueConstraint(
+                fields=["national_code"],
+                condition=~Q(national_code=""),
+                name="project_national_code_unique",
+                violation_error_code="unique",
+                violation_error_message=_("该全国投资项目代码已登记在其他项目上"),
+            ),
         ]
 
     def __str__(self) -> str:

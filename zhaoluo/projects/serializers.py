@@ -14,6 +14,7 @@ from zhaoluo.chains.models import ChainLink, Cluster
 from zhaoluo.core.api_support import (
     AmountField,
     LabelledErrorsMixin,
+    NationalProjectCodeField,
     ScopedPrimaryKeyField,
     VersionedMixin,
     date_field,
@@ -284,6 +285,7 @@ class ProjectWriteSerializer(LabelledErrorsMixin, serializers.ModelSerializer[Pr
         help_text="仅新建时：线索或在谈（默认在谈）；之后用 advance 推进",
     )
     planned_investment = AmountField(label="计划总投资（万元）")
+    national_code = NationalProjectCodeField(label="全国投资项目代码")
     leader = _fk(Official, org_selectors.officials, "包保领导")
     lead_unit = _fk(Unit, org_selectors.units, "牵头单位")
     township = _fk(Region, org_selectors.townships, "所属镇街")

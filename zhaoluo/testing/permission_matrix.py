@@ -456,7 +456,6 @@ ROUTES: tuple[Route, ...] = (
         approval_item,
     ),
     Route("approvals:create", form(SEES_PROJECT, RECORD_APPROVALS), project),
-    Route("approvals:code", form(SEES_PROJECT, RECORD_APPROVALS), project),
     Route("approvals:edit", form(SEES_APPROVAL, UPDATE_APPROVALS), approval),
     # ---- meetings (meetings/selectors.py, meetings/permissions.py)
     Route("meetings:list", {"GET": everyone()}),

@@ -2,7 +2,6 @@
 
 import django.core.validators
 import django.db.models.deletion
-import zhaoluo.approvals.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -39,21 +38,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '审批事项目录',
                 'ordering': ['position', 'id'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('limit_workdays__gte', 1)), name='approval_item_limit_positive')],
-            },
-        ),
-        migrations.CreateModel(
-            name='ProjectCode',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('code', models.CharField(max_length=24, unique=True, validators=[zhaoluo.approvals.models.validate_national_code], verbose_name='投资项目统一代码')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='approval_code', to='projects.project', verbose_name='项目')),
-            ],
-            options={
-                'verbose_name': '投资项目统一代码',
-                'verbose_name_plural': '投资项目统一代码',
             },
         ),
         migrations.CreateModel(

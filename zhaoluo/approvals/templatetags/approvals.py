@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from zhaoluo.projects import permissions as project_permissions
+
 from .. import permissions, selectors
 from ..views import rows_for
 
@@ -19,7 +21,8 @@ def project_approvals(context: dict[str, Any], project: Any) -> dict[str, Any]:
     return {
         "project": project,
         "rows": rows_for(approvals),
-        "code": selectors.project_code(project=project),
+        # The code lives on the project and is edited with it: the link goes to the project form.
+        "can_edit_code": project_permissions.can_manage(user, project),
         "can_record": permissions.can_record(user, project),
         "can_update": {a.pk for a in approvals if permissions.can_update(user, a)},
     }

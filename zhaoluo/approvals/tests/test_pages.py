@@ -8,6 +8,7 @@ import json
 
 import pytest
 import time_machine
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from zhaoluo.approvals import services
@@ -16,6 +17,7 @@ from zhaoluo.approvals.models import Approval, ApprovalItem
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.orgs.models import Unit
 from zhaoluo.problems.models import Problem
+from zhaoluo.projects import services as project_services
 from zhaoluo.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +212,22 @@ def test_the_list_page_costs_the_same_few_queries_whatever_the_number_of_rows(
     with django_assert_max_num_queries(20):
         page = client.get("/approvals/")
     assert len(page.context["rows"]) == 4
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_approvals_card_shows_the_project_code_and_links_only_managers_to_the_project_form(world):
+    project_services.project_update(
+        project=world.project,
+        by=world.investment,
+        data={"national_code": "20203205063903512345"},
+        expected_version=world.project.version,
+    )
+    edit = reverse("projects:edit", args=[world.project.pk])
+    for user, may_edit in ((world.investment, True), (world.task_force, False)):
+        html = world.client_for(user).get(f"/projects/{world.project.pk}/").content.decode()
+        start = html.index('id="approvals"')
+        card = html[start : html.index("</table>", start)]
+        assert "全国投资项目代码 2020-320506-39-03-512345" in card
+        assert (f'href="{edit}"' in card) is may_edit
+    # The old approvals-owned page is gone, so there is one place to change the code.
+    assert world.client_for(world.investment).get(f"/approvals/project/{world.project.pk}/code/").status_code == 404

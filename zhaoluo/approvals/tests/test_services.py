@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from zhaoluo.approvals import services
 from zhaoluo.approvals.choices import Status
-from zhaoluo.approvals.models import Approval, ApprovalItem, ProjectCode
+from zhaoluo.approvals.models import Approval, ApprovalItem
 from zhaoluo.core.errors import ConflictError, PermissionDeniedError
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.core.scheduled import run_tick
@@ -169,23 +169,6 @@ def test_dates_that_contradict_the_status_are_refused_in_chinese(world, housing)
     with pytest.raises(ValidationError):
         _record(world, submitted_on=dt.date(2020, 11, 2))
     assert not Approval.objects.exists()
-
-
-@time_machine.travel(LATE_OCTOBER, tick=False)
-def test_the_national_project_code_is_normalised_validated_and_audited(world):
-    row = services.project_code_set(
-        project=world.project, by=world.investment, code="２０２０４２０６０７１３０３５１２３４５"
-    )
-    assert row.code == "2020-420607-13-03-512345"
-    assert AuditEvent.objects.filter(action="approval_code.set", parent_id=str(world.project.pk)).count() == 1
-    for bad in ("2020-420607-13-04-512345", "2020-4206-13-03-512345", "420607201312345"):
-        with pytest.raises(ValidationError):
-            services.project_code_set(project=world.other_project, by=world.investment, code=bad)
-    with pytest.raises(ValidationError):
-        services.project_code_set(project=world.other_project, by=world.investment, code=row.code)
-    with pytest.raises(PermissionDeniedError):
-        services.project_code_set(project=world.project, by=world.outsider, code="2020-420607-13-03-512346")
-    assert ProjectCode.objects.count() == 1
 
 
 @time_machine.travel(LATE_OCTOBER, tick=False)

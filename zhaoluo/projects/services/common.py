@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from zhaoluo.core import clock
 from zhaoluo.core.uploads import validate_evidence
+from zhaoluo.core.validators import normalise_national_project_code
 from zhaoluo.orgs.models import Official, Unit
 
 from ..models import Project, StageTransition
@@ -96,6 +97,9 @@ def assign(obj: Any, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
             value = value.strip()
         if key == "code" and not value:
             value = None  # unique but optional: blank is NULL, so two blank codes do not clash
+        if key == "national_code":
+            # Every way in (form, API, other apps' callers) stores the one hyphenated form.
+            value = normalise_national_project_code(value or "")
         setattr(obj, key, value)
 
 

@@ -781,3 +781,27 @@ def test_an_enterprise_contact_sees_no_internal_project_data_through_the_api(wor
     assert client.get("/api/orgs/units/").json() == []
     own = client.get("/api/enterprises/").json()
     assert [e["id"] for e in own["results"]] == [world.project.enterprise_id]
+
+
+def test_the_api_stores_a_bare_twenty_digit_national_code_hyphenated_and_refuses_a_duplicate_under_the_field(world):
+    client = client_for(world.investment)
+    ok = client.patch(
+        url(f"{world.project.pk}/"), {"national_code": "20203205063903512345", "version": world.project.version}, "json"
+    )
+    assert ok.status_code == 200, ok.json()
+    assert ok.json()["national_code"] == "2020-320506-39-03-512345"
+    assert Project.objects.get(pk=world.project.pk).national_code == "2020-320506-39-03-512345"
+    clash = client.patch(
+        url(f"{world.other_project.pk}/"),
+        {"national_code": "2020－320506－39－03－512345", "version": world.other_project.version},
+        "json",
+    )
+    assert clash.status_code == 400
+    assert "该全国投资项目代码已登记在其他项目上" in fields(clash)["national_code"][0]
+    assert Project.objects.get(pk=world.other_project.pk).national_code == ""
+    wrong = client.patch(
+        url(f"{world.other_project.pk}/"),
+        {"national_code": "2020-320506-39-09-512345", "version": world.other_project.version},
+        "json",
+    )
+    assert wrong.status_code == 400 and "项目类型" in fields(wrong)["national_code"][0]

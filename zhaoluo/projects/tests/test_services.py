@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from zhaoluo.core.errors import ConflictError, PermissionDeniedError
 from zhaoluo.core.models import AuditEvent
@@ -328,6 +329,27 @@ def test_blank_project_codes_are_stored_as_no_code_so_two_of_them_do_not_clash(w
             data={"name": name, "code": "  ", "planned_investment": Decimal(1)},
         )
     assert list(Project.objects.filter(name__in=["甲项目", "乙项目"]).values_list("code", flat=True)) == [None, None]
+
+
+def test_projects_without_a_national_code_do_not_clash_but_the_database_refuses_a_second_copy_of_one(world):
+    for name in ("甲项目", "乙项目"):
+        services.project_create(
+            by=world.investment,
+            district=world.district,
+            data={"name": name, "national_code": " ", "planned_investment": Decimal(1)},
+        )
+    assert set(Project.objects.filter(name__in=["甲项目", "乙项目"]).values_list("national_code", flat=True)) == {""}
+    services.project_update(
+        project=world.project,
+        by=world.investment,
+        data={"national_code": "2020 320506 39 03 512345"},
+        expected_version=world.project.version,
+    )
+    assert Project.objects.get(pk=world.project.pk).national_code == "2020-320506-39-03-512345"
+    # A write that skips the service (a bulk update, a race between two saves) meets the constraint.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.filter(pk=world.other_project.pk).update(national_code="2020-320506-39-03-512345")
+    assert Project.objects.filter(national_code="2020-320506-39-03-512345").count() == 1
 
 
 def test_deleting_a_milestone_someone_just_edited_is_refused(world):

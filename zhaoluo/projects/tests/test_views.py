@@ -687,3 +687,33 @@ def test_amounts_are_read_the_way_the_ledgers_read_them(world):
     assert response.status_code in (200, 302)
     world.project.refresh_from_db()
     assert world.project.planned_investment == Decimal("15000")
+
+
+def test_a_national_code_typed_full_width_without_hyphens_is_stored_hyphenated_and_audited(world):
+    p = world.project
+    response = world.client_for(world.investment).post(
+        reverse("projects:edit", args=[p.pk]), _edit_data(p, national_code="２０２０３２０５０６３９０３５１２３４５")
+    )
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert p.national_code == "2020-320506-39-03-512345" and p.version == 2
+    [event] = actions(p, "project.updated")
+    assert event.after == {"national_code": "2020-320506-39-03-512345"}
+
+
+def test_a_national_code_already_on_another_project_is_refused_in_chinese_naming_the_field(world):
+    services.project_update(
+        project=world.other_project,
+        by=world.investment,
+        data={"national_code": "2020-320506-39-03-512345"},
+        expected_version=world.other_project.version,
+    )
+    p = world.project
+    response = world.client_for(world.investment).post(
+        reverse("projects:edit", args=[p.pk]), _edit_data(p, national_code="20203205063903512345")
+    )
+    assert response.status_code == 422
+    assert "全国投资项目代码：该全国投资项目代码已登记在其他项目上" in response.content.decode()
+    p.refresh_from_db()
+    assert p.national_code == "" and p.version == 1
+    assert actions(p, "project.updated") == []

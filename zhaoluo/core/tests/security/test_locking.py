@@ -16,8 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from zhaoluo.approvals import services as approval_services
-from zhaoluo.approvals.models import Approval, ApprovalItem, ProjectCode
+from zhaoluo.approvals.models import Approval, ApprovalItem
 from zhaoluo.assistance.models import AssistanceForm
 from zhaoluo.core.errors import ConflictError
 from zhaoluo.enterprises import services as enterprise_services
@@ -168,14 +167,6 @@ def _v_item(t) -> int:
     return ApprovalItem.objects.get(pk=t.approval_item.pk).version
 
 
-def _v_code(t) -> int:
-    return ProjectCode.objects.get(project=t.project).version
-
-
-def _with_code(t, world) -> None:
-    approval_services.project_code_set(project=t.project, by=world.investment, code="2020-420607-13-03-512345")
-
-
 def _approval_edits() -> list[Edit]:
     approval = lambda t, v: {"submitted_on": "2020-07-01", "note": "材料已齐", "version": v}  # noqa: E731
     return [
@@ -195,15 +186,6 @@ def _approval_edits() -> list[Edit]:
             lambda t: reverse("approvals:item_edit", args=[t.approval_item.pk]),
             lambda t, v: {"name": "施工许可", "limit_workdays": 5, "position": 90, "is_active": "on", "version": v},
             _v_item,
-        ),
-        Edit(
-            "approvals:code",
-            False,
-            "POST",
-            lambda t: reverse("approvals:code", args=[t.project.pk]),
-            lambda t, v: {"code": "2020-420607-13-03-512346", "version": v},
-            _v_code,
-            _with_code,
         ),
     ]
 
