@@ -155,7 +155,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("ZHAOLUO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "zhaoluo.core.staticstorage.StaticStorage"},
 }
 # Served straight from the app directories when collectstatic has not run (demo, tests).
 WHITENOISE_USE_FINDERS = True
