@@ -12,6 +12,7 @@ from zhaoluo.assistance.api import AssistanceFormViewSet
 from zhaoluo.core.api_views import DocsView, SchemaView
 from zhaoluo.enterprises.api import EnterpriseViewSet
 from zhaoluo.ledgers.api import LedgerExportView, LedgerImportView
+from zhaoluo.meetings.api import MeetingViewSet
 from zhaoluo.notify.api import NotificationViewSet
 from zhaoluo.orgs.api import MeView, OfficialsView, TownshipsView, UnitsView
 from zhaoluo.problems.api import ProblemViewSet
@@ -27,6 +28,7 @@ router.register("notifications", NotificationViewSet, basename="api-notification
 router.register("problems", ProblemViewSet, basename="api-problem")
 router.register("assistance-forms", AssistanceFormViewSet, basename="api-assistance")
 router.register("approvals", ApprovalViewSet, basename="api-approval")
+router.register("meetings", MeetingViewSet, basename="api-meeting")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),

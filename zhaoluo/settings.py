@@ -414,3 +414,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"ApprovalStatusEnum": "zhaoluo.ap
 # The East Asian font of the .docx meeting pack (meetings/pack.py). The official 公文 fonts are proprietary:
 # name the licensed face the district's PCs have.
 ZHAOLUO_MEETING_PACK_FONT = env.str("ZHAOLUO_MEETING_PACK_FONT", default="仿宋")
+# meetings/api.py: `kind` and `status` name the meeting's, the agenda item's and other apps' choice sets.
+_enum_overrides = SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
+assert isinstance(_enum_overrides, dict)
+_enum_overrides.update(
+    {
+        "MeetingKindEnum": "zhaoluo.meetings.choices.Kind",
+        "MeetingStatusEnum": "zhaoluo.meetings.choices.Status",
+        "AgendaItemKindEnum": "zhaoluo.meetings.choices.ItemKind",
+    }
+)

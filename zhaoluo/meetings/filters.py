@@ -1,4 +1,4 @@
-"""One FilterSet for meetings: the list pages use it (type, status, chair, keyword)."""
+"""One FilterSet for meetings: the list pages and the API use it (type, status, chair, dates, keyword)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,12 @@ class MeetingFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(label="会议类型", choices=Kind.choices)
     status = filters.ChoiceFilter(label="状态", choices=Status.choices)
     chair = filters.ModelChoiceFilter(label="主持人", queryset=_leaders)
+    held_from = filters.DateFilter(label="会议日期起", field_name="held_on", lookup_expr="gte")
+    held_to = filters.DateFilter(label="会议日期止", field_name="held_on", lookup_expr="lte")
 
     class Meta:
         model = Meeting
-        fields = ["q", "kind", "status", "chair"]
+        fields = ["q", "kind", "status", "chair", "held_from", "held_to"]
 
     def search(self, queryset: QuerySet[Meeting], name: str, value: str) -> QuerySet[Meeting]:
         value = value.strip()

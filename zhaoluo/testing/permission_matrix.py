@@ -533,6 +533,9 @@ ROUTES: tuple[Route, ...] = (
         approval,
         api=True,
     ),
+    # ---- API: meetings (read-only, the same scope as the meeting pages)
+    Route("api-meeting-list", {"GET": everyone()}, api=True),
+    Route("api-meeting-detail", {"GET": in_scope(SEES_MEETING)}, meeting, api=True),
     Route("api-project-list", {"GET": everyone(), "POST": only(CREATE_PROJECTS, API_INVALID)}, api=True),
     Route(
         "api-project-detail",
