@@ -16,6 +16,7 @@ from zhaoluo.notify.api import NotificationViewSet
 from zhaoluo.orgs.api import MeView, OfficialsView, TownshipsView, UnitsView
 from zhaoluo.problems.api import ProblemViewSet
 from zhaoluo.projects.api import FundViewSet, MilestoneViewSet, ProjectViewSet
+from zhaoluo.supervision.api import NoticeViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -27,6 +28,7 @@ router.register("notifications", NotificationViewSet, basename="api-notification
 router.register("problems", ProblemViewSet, basename="api-problem")
 router.register("assistance-forms", AssistanceFormViewSet, basename="api-assistance")
 router.register("approvals", ApprovalViewSet, basename="api-approval")
+router.register("notices", NoticeViewSet, basename="api-notice")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
