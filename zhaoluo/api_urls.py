@@ -16,7 +16,7 @@ from zhaoluo.notify.api import NotificationViewSet
 from zhaoluo.orgs.api import MeView, OfficialsView, TownshipsView, UnitsView
 from zhaoluo.problems.api import ProblemViewSet
 from zhaoluo.projects.api import FundViewSet, MilestoneViewSet, ProjectViewSet
-from zhaoluo.supervision.api import NoticeViewSet
+from zhaoluo.supervision.api import NoticeViewSet, ProblemEscalationsView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -40,5 +40,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ledgers/<slug:kind>/export", LedgerExportView.as_view(), name="api-ledger-export"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(), name="api-docs"),
+    path("problems/<int:pk>/escalations/", ProblemEscalationsView.as_view(), name="api-problem-escalations"),
     path("", include(router.urls)),
 ]

@@ -410,6 +410,12 @@ ZHAOLUO_APPROVALS_PROBLEM_WORKDAYS = env.int("ZHAOLUO_APPROVALS_PROBLEM_WORKDAYS
 ZHAOLUO_APPROVALS_SERVICE_UNIT = env.str("ZHAOLUO_APPROVALS_SERVICE_UNIT", default="区政务服务和大数据管理局")
 # approvals and problems both have a `status` choice set: name the approvals' one for the schema.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"ApprovalStatusEnum": "zhaoluo.approvals.choices.Status"}
+# The escalation records name the ladder's level and colour sets from_/to_: one schema name each.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "ApprovalStatusEnum": "zhaoluo.approvals.choices.Status",
+    "SupervisionLevelEnum": "zhaoluo.supervision.choices.Level",
+    "NoticeColorEnum": "zhaoluo.supervision.choices.Color",
+}
 
 # The East Asian font of the .docx meeting pack (meetings/pack.py). The official 公文 fonts are proprietary:
 # name the licensed face the district's PCs have.

@@ -15,16 +15,19 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from zhaoluo.core.api_support import ApiMixin, LabelledErrorsMixin, acting_user, errors, service_errors, version_field
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.problems import permissions as problem_permissions
+from zhaoluo.problems import selectors as problem_selectors
 
 from . import selectors, services
 from .filters import NoticeFilterSet
-from .models import Notice
+from .models import Escalation, Notice
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="督办单 id")
+PROBLEM_ID = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="问题 id")
 TAG = ["三级督查"]
 
 
@@ -116,3 +119,45 @@ class NoticeViewSet(ApiMixin, viewsets.GenericViewSet[Notice]):
                 expected_version=s.validated_data["version"],
             )
         return Response(NoticeSerializer(self.notice(), context={"request": request}).data)
+
+
+class EscalationSerializer(serializers.ModelSerializer[Escalation]):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    rule_name = serializers.CharField(source="rule.name", read_only=True, default=None)
+    by_name = serializers.CharField(source="by.display_name", read_only=True, default=None)
+    notice: serializers.PrimaryKeyRelatedField[Notice] = serializers.PrimaryKeyRelatedField(
+        read_only=True, default=None, help_text="随之签发的督办单 id"
+    )
+
+    class Meta:
+        model = Escalation
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "from_level",
+            "to_level",
+            "from_color",
+            "to_color",
+            "rule",
+            "rule_name",
+            "by_name",
+            "reason",
+            "on",
+            "overdue_workdays",
+            "notice",
+        ]
+        read_only_fields = fields
+
+
+class ProblemEscalationsView(ApiMixin, APIView):
+    @extend_schema(
+        summary="问题的升级、降级记录（按时间）",
+        tags=TAG,
+        parameters=[PROBLEM_ID],
+        responses={200: EscalationSerializer(many=True), **errors(404)},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        problem = problem_selectors.problem_get(user=request.user, pk=pk)
+        rows = selectors.ladder_for(problem=problem)["escalations"]
+        return Response(EscalationSerializer(rows, many=True).data)

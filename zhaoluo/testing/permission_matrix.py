@@ -530,6 +530,7 @@ ROUTES: tuple[Route, ...] = (
     Route("api-notice-list", {"GET": everyone()}, api=True),
     Route("api-notice-detail", {"GET": in_scope(SEES_PROBLEM)}, notice, api=True),
     Route("api-notice-reply", {"POST": in_scope(SEES_PROBLEM, HANDLE_PROBLEMS, API_INVALID)}, notice, api=True),
+    Route("api-problem-escalations", {"GET": in_scope(SEES_PROBLEM)}, problem, api=True),
     # ---- API: approvals (the same rules as the pages; a create names its project in the body)
     Route("api-approval-list", {"GET": everyone(), "POST": only(CREATE_PROJECTS, API_INVALID)}, api=True),
     Route(

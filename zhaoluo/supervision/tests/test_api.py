@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.supervision import services
-from zhaoluo.supervision.models import Notice
+from zhaoluo.supervision.models import Escalation, Notice
 
 from .conftest import at
 
@@ -141,3 +141,18 @@ def test_an_empty_reply_is_refused_with_the_field_named(world, notices):
     assert "回复内容" in json.dumps(response.json(), ensure_ascii=False)
     red.refresh_from_db()
     assert red.replied_on is None
+
+
+def test_a_problems_escalations_list_the_rule_step_with_its_notice_and_outsiders_get_404(world, make_problem):
+    problem = make_problem()
+    services.supervision_tick(DAY)
+    escalation = Escalation.objects.filter(problem=problem).order_by("on", "id").last()
+    url = f"/api/problems/{problem.pk}/escalations/"
+    rows = _get(world, world.supervision, url).json()
+    assert [row["id"] for row in rows] == list(
+        Escalation.objects.filter(problem=problem).order_by("on", "id").values_list("id", flat=True)
+    )
+    last = rows[-1]
+    assert last["kind"] == "rule" and last["to_level"] == escalation.to_level and last["rule_name"]
+    assert last["notice"] == Notice.objects.get(escalation=escalation).pk
+    assert _get(world, world.outsider, url).status_code == 404
