@@ -17,6 +17,7 @@ from zhaoluo.notify.api import NotificationViewSet
 from zhaoluo.orgs.api import MeView, OfficialsView, TownshipsView, UnitsView
 from zhaoluo.problems.api import ProblemViewSet
 from zhaoluo.projects.api import FundViewSet, MilestoneViewSet, ProjectViewSet
+from zhaoluo.supervision.api import NoticeViewSet, ProblemEscalationsView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -29,6 +30,7 @@ router.register("problems", ProblemViewSet, basename="api-problem")
 router.register("assistance-forms", AssistanceFormViewSet, basename="api-assistance")
 router.register("approvals", ApprovalViewSet, basename="api-approval")
 router.register("meetings", MeetingViewSet, basename="api-meeting")
+router.register("notices", NoticeViewSet, basename="api-notice")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
@@ -40,5 +42,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ledgers/<slug:kind>/export", LedgerExportView.as_view(), name="api-ledger-export"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(), name="api-docs"),
+    path("problems/<int:pk>/escalations/", ProblemEscalationsView.as_view(), name="api-problem-escalations"),
     path("", include(router.urls)),
 ]

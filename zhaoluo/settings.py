@@ -409,18 +409,16 @@ ASSISTANCE_PDF_FONT = env.str("ZHAOLUO_ASSISTANCE_PDF_FONT", default="Noto Serif
 ZHAOLUO_APPROVALS_PROBLEM_WORKDAYS = env.int("ZHAOLUO_APPROVALS_PROBLEM_WORKDAYS", default=5)
 ZHAOLUO_APPROVALS_SERVICE_UNIT = env.str("ZHAOLUO_APPROVALS_SERVICE_UNIT", default="区政务服务和大数据管理局")
 # approvals and problems both have a `status` choice set: name the approvals' one for the schema.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"ApprovalStatusEnum": "zhaoluo.approvals.choices.Status"}
+# Several apps have `status`/`kind`/`level` choice sets: one schema name each (the escalation records, meetings).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "ApprovalStatusEnum": "zhaoluo.approvals.choices.Status",
+    "SupervisionLevelEnum": "zhaoluo.supervision.choices.Level",
+    "NoticeColorEnum": "zhaoluo.supervision.choices.Color",
+    "MeetingKindEnum": "zhaoluo.meetings.choices.Kind",
+    "MeetingStatusEnum": "zhaoluo.meetings.choices.Status",
+    "AgendaItemKindEnum": "zhaoluo.meetings.choices.ItemKind",
+}
 
 # The East Asian font of the .docx meeting pack (meetings/pack.py). The official 公文 fonts are proprietary:
 # name the licensed face the district's PCs have.
 ZHAOLUO_MEETING_PACK_FONT = env.str("ZHAOLUO_MEETING_PACK_FONT", default="仿宋")
-# meetings/api.py: `kind` and `status` name the meeting's, the agenda item's and other apps' choice sets.
-_enum_overrides = SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
-assert isinstance(_enum_overrides, dict)
-_enum_overrides.update(
-    {
-        "MeetingKindEnum": "zhaoluo.meetings.choices.Kind",
-        "MeetingStatusEnum": "zhaoluo.meetings.choices.Status",
-        "AgendaItemKindEnum": "zhaoluo.meetings.choices.ItemKind",
-    }
-)

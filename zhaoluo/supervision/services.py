@@ -365,6 +365,8 @@ def notice_reply(*, notice: Notice, by: User, text: str, expected_version: int |
     text = text.strip()
     if not text:
         raise ValidationError({"reply_text": "请填写回复内容"})
+    # A second reply from a copy read before the first is told who replied (409), not just "已回复".
+    check_version(notice, expected_version)
     if notice.replied_on is not None:
         raise ValidationError({"reply_text": "该督办单已回复"})
     claim_version(notice, expected_version, {"reply_text": text})

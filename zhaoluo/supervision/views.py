@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoluo.core import calendar, clock
 from zhaoluo.core.actions import Action, run_action
+from zhaoluo.core.forms import friendly_empty_labels, style_form
 from zhaoluo.core.htmx import AuthedRequest
 from zhaoluo.core.ratelimit import limited
 from zhaoluo.ledgers.views import XLSX_TYPE
@@ -30,6 +31,7 @@ from zhaoluo.problems.services import workdays_overdue
 from zhaoluo.projects import selectors as project_selectors
 
 from . import permissions, selectors, services
+from .filters import NoticeFilterSet
 from .forms import (
     DeadlineRuleForm,
     DeescalateForm,
@@ -45,6 +47,7 @@ from .models import DeadlineRule, EscalationRule
 
 GET_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
+YES_NO = [("", "不限"), ("true", "是"), ("false", "否")]
 
 
 def _data(request: AuthedRequest) -> Any:
@@ -178,11 +181,21 @@ def queue_export(request: AuthedRequest) -> HttpResponseBase:
 @login_required
 @require_GET
 def notice_list(request: AuthedRequest) -> HttpResponse:
-    notices = selectors.notice_list(user=request.user)
-    if request.GET.get("waiting") == "1":
-        notices = notices.filter(replied_on__isnull=True)
+    data = request.GET.copy()
+    if data.pop("waiting", None) == ["1"]:
+        # Links from before the FilterSet said ?waiting=1 for "not yet replied".
+        data["replied"] = "false"
+    filterset = NoticeFilterSet(data or None, queryset=selectors.notice_list(user=request.user), request=request)
+    notices = filterset.qs if filterset.is_bound else filterset.queryset
+    form = filterset.form
+    for name in ("replied", "reply_late"):
+        form.fields[name].widget = forms.Select(choices=YES_NO)
+    form.fields["color"].widget = forms.CheckboxSelectMultiple(choices=form.fields["color"].choices)
+    friendly_empty_labels(form)
+    style_form(form)
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "supervision/notices.html", {"page": page, "today": clock.today()})
+    context = {"page": page, "today": clock.today(), "filter_form": form, "here": reverse("supervision:notices")}
+    return render(request, "supervision/notices.html", context)
 
 
 @login_required

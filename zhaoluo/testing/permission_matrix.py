@@ -525,6 +525,11 @@ ROUTES: tuple[Route, ...] = (
     Route("api-problem-return", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
     Route("api-problem-close", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
     Route("api-problem-rate", {"POST": in_scope(SEES_PROBLEM, CONFIRM_PROBLEMS, API_INVALID)}, problem, api=True),
+    # ---- API: 督办单 (the same rules as the pages; the notice is on the target problem)
+    Route("api-notice-list", {"GET": everyone()}, api=True),
+    Route("api-notice-detail", {"GET": in_scope(SEES_PROBLEM)}, notice, api=True),
+    Route("api-notice-reply", {"POST": in_scope(SEES_PROBLEM, HANDLE_PROBLEMS, API_INVALID)}, notice, api=True),
+    Route("api-problem-escalations", {"GET": in_scope(SEES_PROBLEM)}, problem, api=True),
     # ---- API: approvals (the same rules as the pages; a create names its project in the body)
     Route("api-approval-list", {"GET": everyone(), "POST": only(CREATE_PROJECTS, API_INVALID)}, api=True),
     Route(

@@ -28,6 +28,7 @@ from zhaoluo.projects import services
 from zhaoluo.projects.choices import Stage
 from zhaoluo.projects.forms import ProjectForm
 from zhaoluo.projects.models import Milestone, Project
+from zhaoluo.supervision.models import Notice
 from zhaoluo.testing import permission_matrix as pm
 
 from .conftest import client_as
@@ -157,6 +158,10 @@ def _problem_edits() -> list[Edit]:
 
 def _v_assistance(t) -> int:
     return AssistanceForm.objects.get(pk=t.assistance_form.pk).version
+
+
+def _v_notice(t) -> int:
+    return Notice.objects.get(pk=t.notice.pk).version
 
 
 def _v_approval(t) -> int:
@@ -361,6 +366,15 @@ UPDATES = [
         _v_assistance,
     ),
     *_approval_edits(),
+    Edit(
+        "api-notice-reply",
+        True,
+        "POST",
+        lambda t: f"/api/notices/{t.notice.pk}/reply/",
+        lambda t, v: {"reply_text": "已协调落实用地指标", "version": v},
+        _v_notice,
+        persona="unit",
+    ),
 ]
 
 
@@ -441,7 +455,7 @@ class _Ids:
     class _R:
         pk = 1
 
-    project = milestone = enterprise = problem = assistance_form = approval = _R()
+    project = milestone = enterprise = problem = assistance_form = approval = notice = _R()
 
 
 # ---------------------------------------------------------------- randomized interleavings
