@@ -247,7 +247,11 @@ def raise_late_problem(approval: Approval, *, today: dt.date, by: User | None = 
     """
     if approval.problem_id is not None or not _is_late_now(approval, today):
         return None
-    locked = Approval.objects.select_for_update().select_related("item", "project", "department").get(pk=approval.pk)
+    locked = (
+        Approval.objects.select_for_update(of=("self",))
+        .select_related("item", "project", "department")
+        .get(pk=approval.pk)
+    )
     if locked.problem_id is not None:
         approval.problem_id = locked.problem_id
         return None
