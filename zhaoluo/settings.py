@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zhaoluo.indicators",
     "zhaoluo.ledgers",
     "zhaoluo.demo",
+    "zhaoluo.cockpit",
     "zhaoluo.notify",
     "zhaoluo.problems",
     "zhaoluo.supervision",

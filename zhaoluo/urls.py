@@ -2,10 +2,14 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
+from zhaoluo.accounts import views as account_views
 from zhaoluo.core.adminsite import site as admin_site
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin_site.urls),
+    path("", include("zhaoluo.cockpit.urls")),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.logout, name="logout"),
     path("", include("zhaoluo.core.urls")),
     path("projects/", include("zhaoluo.projects.urls")),
     path("enterprises/", include("zhaoluo.enterprises.urls")),

@@ -3,7 +3,8 @@
 drf-spectacular names enums after the field ("kind", "stage"), so `Project.kind` and
 `StageTransition.kind`, or `stage` / `from_stage` / `to`, collide and warn. Here a
 choice field whose choices are one of our TextChoices is written as a `$ref` to
-`<ClassName>Enum` instead. Imported by zhaoluo/api_urls.py.
+`<ClassName>Enum` instead. Imported by zhaoluo/api_urls.py; each app registers its choice
+sets with `register_enums` from its own plugins.py.
 """
 
 from __future__ import annotations
@@ -15,22 +16,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from rest_framework import serializers
 
-from zhaoluo.enterprises.choices import Listing
-from zhaoluo.orgs.choices import Body, RegionLevel, Role, UnitKind
-from zhaoluo.projects.choices import FundOrigin, Light, ProjectKind, Stage, TransitionKind
-
-NAMED_CHOICES: list[type[models.TextChoices]] = [
-    Stage,
-    ProjectKind,
-    TransitionKind,
-    FundOrigin,
-    Light,
-    Listing,
-    Body,
-    RegionLevel,
-    Role,
-    UnitKind,
-]
+NAMED_CHOICES: list[type[models.TextChoices]] = []
 
 
 def _key(choices: Any) -> tuple[str, ...]:
@@ -38,8 +24,19 @@ def _key(choices: Any) -> tuple[str, ...]:
 
 
 # A choice set is known by its values; subsets get their own name (e.g. the initial stage).
-_NAMES: dict[tuple[str, ...], str] = {_key(c.values): f"{c.__name__}Enum" for c in NAMED_CHOICES}
-_NAMES[(Stage.LEAD.value, Stage.NEGOTIATING.value)] = "InitialStageEnum"
+_NAMES: dict[tuple[str, ...], str] = {}
+
+
+def register_enums(*choices: type[models.TextChoices]) -> None:
+    """An app names its choice sets in the schema (from its plugins.py): each becomes `<ClassName>Enum`."""
+    for choice in choices:
+        NAMED_CHOICES.append(choice)
+        _NAMES[_key(choice.values)] = f"{choice.__name__}Enum"
+
+
+def register_enum_subset(values: Any, name: str) -> None:
+    """A subset of a choice set that a field takes on its own, under its own name."""
+    _NAMES[_key(values)] = name
 
 
 class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):

@@ -22,34 +22,29 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-
-from zhaoluo.accounts.authentication import GatedTokenAuthentication
 
 from . import idempotency, parsing
 from .api import validation_fields
 from .uploads import validate_evidence
 
 if TYPE_CHECKING:
+    # settings.AUTH_USER_MODEL, as django-stubs resolves it (the kernel imports no app).
+    from django.contrib.auth.models import _User as User
     from rest_framework.permissions import _PermissionClass
-
-    from zhaoluo.orgs.models import User
 
 # ---------------------------------------------------------------- views
 
 
 class ApiMixin:
-    # Token first: its `WWW-Authenticate` header makes an anonymous call answer 401.
-    # (A comment, not a docstring: the schema would show it on every operation.)
+    # Authentication is settings.REST_FRAMEWORK's DEFAULT_AUTHENTICATION_CLASSES, which the
+    # views inherit: the accounts app's gated token first (its `WWW-Authenticate` header makes
+    # an anonymous call answer 401), then the session. Named there, not here: the kernel
+    # imports no app. (A comment, not a docstring: the schema would show it on every operation.)
 
-    authentication_classes: Sequence[type[BaseAuthentication]] = [
-        GatedTokenAuthentication,
-        SessionAuthentication,
-    ]
     permission_classes: Sequence[_PermissionClass] = [IsAuthenticated]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -10,7 +10,10 @@ from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from zhaoluo.orgs.models import User
+if TYPE_CHECKING:
+    # django-stubs resolves `_User` to settings.AUTH_USER_MODEL: the platform's user model,
+    # typed, without the kernel importing the app that defines it.
+    from django.contrib.auth.models import _User as User
 
 
 class AuthedRequest(HttpRequest):

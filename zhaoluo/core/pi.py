@@ -25,9 +25,7 @@ from typing import Any
 
 from django.db import models
 
-from zhaoluo.orgs.choices import Role
-
-from . import crypto
+from . import crypto, roles
 
 # PIPL 第十三条第一款第（三）项: processing necessary to perform statutory duties.
 STATUTORY_DUTY = "个人信息保护法第十三条第一款第（三）项：履行法定职责所必需"
@@ -124,9 +122,6 @@ LOOKS_PERSONAL = re.compile(
     re.IGNORECASE,
 )
 
-# 科经局 keeps the registry and 招商人员 work with investors: both phone and write to contacts.
-UNMASK_ROLES = frozenset({Role.ECONOMY, Role.INVESTMENT})
-
 
 def key_of(model: type[models.Model] | models.Model, field_name: str) -> str:
     return f"{model._meta.app_label}.{model._meta.object_name}.{field_name}"
@@ -192,13 +187,9 @@ def audit_value(field_key: str, value: Any) -> Any:
 def can_unmask(user: Any, obj: models.Model | None = None) -> bool:
     """Whether the user may ask for full values (on a record they can already see).
 
-    An enterprise contact may see their own enterprise's contact data in full.
+    Which roles may is the apps' answer to `roles.UNMASK` (orgs: the roles that phone contacts;
+    enterprises: an enterprise contact, on their own enterprise).
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    role = getattr(user, "role", "")
-    if role in UNMASK_ROLES:
-        return True
-    if role == Role.ENTERPRISE and obj is not None and obj._meta.label == "enterprises.Enterprise":
-        return bool(user.enterprise_id) and user.enterprise_id == obj.pk
-    return False
+    return roles.allows(roles.UNMASK, user, obj)

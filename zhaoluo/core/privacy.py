@@ -6,21 +6,58 @@ never their values: an anonymisation must not leave the data it removed in the l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.utils import timezone
 
-from zhaoluo.orgs.choices import Role
-
-from . import audit, pi
+from . import audit, pi, roles
 from .errors import PermissionDeniedError
 from .locking import claim_version
 
 UNMASKED = "pi.unmasked"
 ANONYMISED = "pi.anonymised"
+
+
+@dataclass(frozen=True)
+class PrivacySubject:
+    """Whose personal data a deletion request can name (an enterprise contact, a user account).
+
+    The app that owns the records registers one from its plugins.py; the 安全管理员's page and
+    `zhaoluo anonymise-person` offer every registered subject, in `position` order.
+    """
+
+    kind: str  # the page's choice value: "enterprise", "user"
+    label: str  # the page's choice label
+    # (identifier, district id, anywhere) -> the record or None; `anywhere` is the command line's
+    # search across districts, the page always searches the administrator's own district.
+    find: Callable[[str, int | None, bool], Any]
+    # (record, by, reason) -> the names of the fields it cleared
+    anonymise: Callable[[Any, Any, str], list[str]]
+    # (record, identifier) -> how the page names the anonymised record ("某企业", "账号 zhangsan")
+    describe: Callable[[Any, str], str]
+    missing: str  # the page's error when the district holds no such record
+    position: int = 500
+
+
+SUBJECTS: dict[str, PrivacySubject] = {}
+
+
+def register_subject(subject: PrivacySubject) -> None:
+    SUBJECTS[subject.kind] = subject
+
+
+def subjects() -> list[PrivacySubject]:
+    return sorted(SUBJECTS.values(), key=lambda subject: subject.position)
+
+
+def district_id_of(user: Any) -> int | None:
+    """The district of a user's region (None without a region): anonymisation stays within it."""
+    district = user.region.district() if user.region_id else None
+    return district.pk if district is not None else None
 
 
 @transaction.atomic
@@ -48,7 +85,7 @@ def pi_unmask(*, user: Any, objects: Sequence[models.Model], fields: Sequence[st
 
 
 def _require_secadmin(by: Any) -> None:
-    if by is not None and getattr(by, "role", None) != Role.SECADMIN:
+    if by is not None and not roles.allows(roles.PRIVACY_OFFICER, by):
         raise PermissionDeniedError("只有安全管理员可以办理个人信息删除（匿名化）申请")
 
 

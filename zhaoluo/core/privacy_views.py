@@ -3,8 +3,6 @@ enterprise contact or a user account of the administrator's own district."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,47 +10,32 @@ from django.http import HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods
 
-from zhaoluo.orgs.choices import Role
-
-from . import privacy
+from . import privacy, roles
 from .actions import Action, run_action
 from .forms import StyledFormMixin
 from .htmx import AuthedRequest
 
 
+def _kinds() -> list[tuple[str, str]]:
+    return [(subject.kind, subject.label) for subject in privacy.subjects()]
+
+
 class AnonymiseForm(StyledFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label="对象",
-        choices=[("enterprise", "企业联系人（联系人、联系电话）"), ("user", "用户账号（姓名、邮箱，并停用）")],
-    )
+    # The subjects the apps registered (core/privacy.py), read when the form is built.
+    kind = forms.ChoiceField(label="对象", choices=_kinds)
     identifier = forms.CharField(label="统一社会信用代码或登录名", max_length=150)
     reason = forms.CharField(label="申请依据", max_length=200, help_text="例如申请单号、申请日期")
 
 
-def _district_id(user: Any) -> int | None:
-    district = user.region.district() if user.region_id else None
-    return district.pk if district is not None else None
-
-
 def _perform(request: AuthedRequest, form: forms.Form) -> str:
-    from zhaoluo.enterprises.models import Enterprise
-    from zhaoluo.orgs.models import User
-
     data = form.cleaned_data
-    district_id = _district_id(request.user)
+    subject = privacy.SUBJECTS[data["kind"]]
     identifier = data["identifier"].strip()
-    if data["kind"] == "enterprise":
-        enterprise = Enterprise.objects.filter(uscc=identifier.upper(), district_id=district_id).first()
-        if enterprise is None:
-            raise ValidationError({"identifier": "本区没有此统一社会信用代码的企业"})
-        cleared = privacy.enterprise_contact_anonymise(enterprise=enterprise, by=request.user, reason=data["reason"])
-        target = enterprise.name
-    else:
-        user = User.objects.filter(username=identifier).select_related("region").first()
-        if user is None or _district_id(user) != district_id:
-            raise ValidationError({"identifier": "本区没有此登录名的用户"})
-        cleared = privacy.user_anonymise(user=user, by=request.user, reason=data["reason"])
-        target = f"账号 {identifier}"
+    record = subject.find(identifier, privacy.district_id_of(request.user), False)
+    if record is None:
+        raise ValidationError({"identifier": subject.missing})
+    cleared = subject.anonymise(record, request.user, data["reason"])
+    target = subject.describe(record, identifier)
     return f"已匿名化{target}（清除 {len(cleared)} 项个人信息），已记入审计日志"
 
 
@@ -74,7 +57,7 @@ def anonymise(request: AuthedRequest) -> HttpResponse:
     return run_action(
         request,
         action,
-        allowed=request.user.role == Role.SECADMIN,
+        allowed=roles.allows(roles.PRIVACY_OFFICER, request.user),
         denied="只有安全管理员可以办理个人信息删除申请",
         page="core/anonymise.html",
         success_url=url,

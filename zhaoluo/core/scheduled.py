@@ -11,7 +11,9 @@ Only one tick runs at a time: a lease row (TickLease) taken with one conditional
 which works alike on SQLite and PostgreSQL and expires, so a killed tick does not block
 the next ones forever. A second tick started meanwhile returns at once with "busy".
 
-To add a step, append one `Step(...)` to STEPS (order matters: notifications go last).
+The kernel runs its own housekeeping steps; each app registers its steps from its own
+`plugins.py` with `register_step(Step(..., order=N))`. STEPS is kept sorted by `order`
+(notifications go last), so the tick order does not depend on the order apps are installed.
 """
 
 from __future__ import annotations
@@ -43,15 +45,11 @@ class Step:
     name: str
     label: str
     run: StepFn
+    # Where the step runs in the tick, lowest first (see docs/architecture.md for the table).
+    order: int = 500
 
 
 # --- The steps ---------------------------------------------------------------------------------
-
-
-def _lights(today: dt.date) -> dict[str, int]:
-    from zhaoluo.projects.services import lights_refresh_due
-
-    return lights_refresh_due(today=today, since=changed_since())
 
 
 def _files(today: dt.date) -> dict[str, int]:
@@ -60,66 +58,23 @@ def _files(today: dt.date) -> dict[str, int]:
     return purge_files()
 
 
-def _dormant(today: dt.date) -> dict[str, int]:
-    from zhaoluo.accounts.services import dormant_accounts_disable
-
-    # Dormant accounts and audit retention go by the real clock, not the demo's ZHAOLUO_TODAY.
-    with transaction.atomic():
-        return {"dormant_disabled": dormant_accounts_disable()}
-
-
-def _login_failures(today: dt.date) -> dict[str, int]:
-    from zhaoluo.accounts.services import login_failures_purge
-
-    return {"login_failures_purged": login_failures_purge()}
-
-
 def _audit_purge(today: dt.date) -> dict[str, int]:
     from .services import audit_purge
 
     return {"audit_purged": audit_purge().purged}
 
 
-def _supervision(today: dt.date) -> dict[str, int]:
-    from zhaoluo.supervision.services import supervision_tick
-
-    return supervision_tick(today)
-
-
-def _approvals(today: dt.date) -> dict[str, int]:
-    from zhaoluo.approvals.services import approvals_tick
-
-    return approvals_tick(today)
-
-
-def _meetings(today: dt.date) -> dict[str, int]:
-    from zhaoluo.meetings.services import meetings_tick
-
-    return meetings_tick(today)
-
-
-def _notify(today: dt.date) -> dict[str, int]:
-    from zhaoluo.notify.services import deliver_due
-
-    return {f"notify_{key}": value for key, value in deliver_due().items()}
-
-
-# Other apps' steps (escalations, meetings, reminders …) go between the lights and the
-# notifications: what they queue is sent in the same run.
+# The kernel's own steps; the apps' steps (lights, approvals, supervision, meetings, notify …)
+# are added by register_step from each app's plugins.py.
 STEPS: list[Step] = [
-    Step("lights", "重算亮灯", _lights),
-    Step("files", "清理临时文件", _files),
-    Step("dormant", "停用长期未登录账号", _dormant),
-    Step("login_failures", "清理登录失败记录", _login_failures),
-    Step("audit_purge", "审计记录保存期清理", _audit_purge),
-    # Before supervision: a late approval's new problem is then seen by the ladder the same day.
-    Step("approvals", "审批超时转问题", _approvals),
-    Step("supervision", "逾期升级督办与临期提醒", _supervision),
-    # After supervision: the next agenda lists the problems escalated today.
-    Step("meetings", "安排下次会议", _meetings),
-    # Last: sends wait on the network, and whatever the steps before queued goes out in this run.
-    Step("notify", "发送通知", _notify),
+    Step("files", "清理临时文件", _files, order=20),
+    Step("audit_purge", "审计记录保存期清理", _audit_purge, order=50),
 ]
+
+
+def register_step(step: Step) -> None:
+    """Add an app's step to the tick (a step of the same name is replaced), keeping STEPS in order."""
+    STEPS[:] = sorted([s for s in STEPS if s.name != step.name] + [step], key=lambda s: s.order)
 
 
 # --- The lease -----------------------------------------------------------------------------------

@@ -6,15 +6,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from zhaoluo.orgs.choices import Role
-
+from . import roles
 from .errors import PermissionDeniedError
 from .models import AuditEvent
 
 
 def is_audit_admin(user: Any) -> bool:
     """三员分立: only the 审计管理员 reads the audit log; the system and security administrators do not."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.AUDITADMIN)
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and roles.allows(roles.AUDIT_READER, user))
 
 
 def audit_events(*, user: Any) -> QuerySet[AuditEvent]:

@@ -19,9 +19,9 @@ from zhaoluo.core.actions import Action, run_action
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.core.forms import friendly_empty_labels, style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
-from zhaoluo.core.templatetags.zl import sees_projects
 from zhaoluo.ledgers import views as ledger_views
 from zhaoluo.projects import selectors as project_selectors
+from zhaoluo.projects.display import sees_projects
 
 from . import selectors, services
 from .filters import EnterpriseFilterSet

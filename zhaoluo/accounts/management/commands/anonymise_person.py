@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhaoluo.core import context, privacy
+from zhaoluo.orgs.models import User
 
 
 class Command(BaseCommand):
@@ -20,12 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--reason", required=True, help="申请依据（如申请单号）/ the request this fulfils")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from zhaoluo.enterprises.models import Enterprise
-        from zhaoluo.orgs.models import User
-
         with context.using(context.RequestContext(source="cli")):
             if options["enterprise"]:
-                enterprise = Enterprise.objects.filter(uscc=options["enterprise"].strip().upper()).first()
+                # The enterprises app's privacy subject finds it (accounts sits beside, not above, enterprises).
+                enterprise = privacy.SUBJECTS["enterprise"].find(options["enterprise"].strip(), None, True)
                 if enterprise is None:
                     raise CommandError(f"没有信用代码为 {options['enterprise']} 的企业")
                 cleared = privacy.enterprise_contact_anonymise(enterprise=enterprise, by=None, reason=options["reason"])
