@@ -20,291 +20,84 @@ unless the route is public.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
-
-ANONYMOUS = "anonymous"
-# One persona of each kind of scope, for routes marked `sample`.
-SAMPLE_PERSONAS = frozenset({ANONYMOUS, "investment", "township_user", "enterprise_user", "sysadmin", "nobody"})
-# Attribute names of the `world` fixture's users.
-PERSONAS: tuple[str, ...] = (
-    "investment",
-    "task_force",
-    "leader",
-    "unit",
-    "township_user",
-    "supervision",
-    "principal",
-    "economy",
-    "enterprise_user",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-    "nobody",
-)
-SIGNED_IN = frozenset(PERSONAS)
-NONE: frozenset[str] = frozenset()
-
-# Who sees what of the world (orgs/scope.py): the world's project lies in 双沟镇, is led by
-# 区发改局 (the `unit` persona's unit) and 王海 (`leader`), with `task_force` on its 专班.
-DISTRICT_WIDE = frozenset({"investment", "supervision", "principal", "economy"})
-SEES_PROJECT = DISTRICT_WIDE | {"township_user", "unit", "leader", "task_force"}
-SEES_ENTERPRISE = SEES_PROJECT | {"enterprise_user"}
-# problems/selectors.py: a problem of the world's project with 区发改局 responsible is seen as the project is.
-SEES_PROBLEM = SEES_PROJECT
-# problems/permissions.py: 交办 by the district roles and the project's 包保领导; the responsible unit
-# handles; the raiser (`investment` raised the target) or 督查室 closes, sends back and rates.
-ASSIGN_PROBLEMS = DISTRICT_WIDE | {"leader"}
-HANDLE_PROBLEMS = frozenset({"unit"})
-CONFIRM_PROBLEMS = frozenset({"investment", "supervision"})
-# supervision/permissions.py: the ladder (升级, 降级, 挂牌督办, 约谈) is 督查室's and the principals';
-# the rules are edited by 督查室; the green channel is set by the project's 包保领导 or a principal.
-LADDER = frozenset({"supervision", "principal"})
-EDIT_SUPERVISION_RULES = frozenset({"supervision"})
-SET_GREEN_CHANNEL = frozenset({"leader", "principal"})
-# approvals/selectors.py and permissions.py: the target approval is of the world's project with 区发改局
-# handling, so it is seen as the project is; 招商人员 record, the handling department's staff update; the
-# catalogue (shared reference data) is kept by 招商人员 (政务服务 unit staff too, none among the personas).
-SEES_APPROVAL = SEES_PROJECT
-RECORD_APPROVALS = frozenset({"investment"})
-UPDATE_APPROVALS = frozenset({"investment", "unit"})
-KEEP_CATALOGUE = frozenset({"investment", "outsider"})
-# meetings/selectors.py: the district-wide roles, the chair (`leader`) and the invited (`unit`'s official leads
-# the 专班); meetings/permissions.py: the chair and 督查室 edit.
-SEES_MEETING = DISTRICT_WIDE | {"leader", "unit"}
-EDIT_MEETING = frozenset({"leader", "supervision"})
-# projects/permissions.py and enterprises/services.py
-MANAGE_PROJECTS = frozenset({"investment"})
-REPORT_PROGRESS = frozenset({"investment", "task_force", "leader", "unit", "township_user"})
-KEEP_REGISTRY = frozenset({"investment", "economy"})
-# A create names no record: an investment user of another district creates in their own.
-CREATE_PROJECTS = MANAGE_PROJECTS | {"outsider"}
-CREATE_ENTERPRISES = KEEP_REGISTRY | {"outsider"}
-# assistance/permissions.py: a key project's form is seen as the project is and kept by those who
-# report its progress; an enterprise's form is kept by its contact and 科经局 (the target is a project's).
-SEES_ASSISTANCE_FORM = SEES_PROJECT
-FILL_PROJECT_FORMS = REPORT_PROGRESS
-START_ASSISTANCE_FORMS = REPORT_PROGRESS | {"economy", "enterprise_user", "outsider"}
-# orgs/scope.py: the roles whose scope lies in a district (the outsider's is their own district);
-# ledgers and exports are for them. The three admin roles and an account without a role have none.
-HAS_DISTRICT = SEES_ENTERPRISE | {"outsider"}
-# ledgers/spec.py import_roles of the enterprise ledger (enterprises/permissions.py MANAGE_ROLES).
-IMPORT_ENTERPRISES = frozenset({"investment", "economy", "outsider"})
-# The three admin roles (三员, accounts/permissions.py): one capability each.
-ADMINS = frozenset({"sysadmin", "secadmin", "auditadmin"})
-CONFIGURE_SYSTEM = frozenset({"sysadmin"})
-MANAGE_ACCOUNTS = frozenset({"secadmin"})
-READ_AUDIT = frozenset({"auditadmin"})
-# core/pi.py can_unmask: the roles that phone contacts, and the enterprise's own contact.
-UNMASK_CONTACTS = frozenset({"investment", "economy", "enterprise_user"})
-
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-ALL_METHODS = ("GET", *WRITE_METHODS)
-FORM_INVALID = 422  # a page's form sent empty
-API_INVALID = 400  # an API write sent empty
-
-
-@dataclass(frozen=True)
-class Rule:
-    ok: frozenset[str]
-    status: int = 200
-    seen: frozenset[str] = NONE
-    hidden: int = 404
-
-    def expected(self, persona: str) -> int:
-        if persona in self.ok:
-            return self.status
-        if persona in self.seen:
-            return 403
-        return self.hidden
-
-
-@dataclass(frozen=True)
-class Targets:
-    """The records a route's URL arguments point at."""
-
-    project: Any
-    milestone: Any
-    evidence: Any  # a StageTransition with an evidence file
-    enterprise: Any
-    # The platform's own records (security/conftest.platform_targets says why each is chosen).
-    notification: Any = None  # to `investment`, already read
-    channel: Any = None  # the e-mail channel
-    delivery: Any = None  # already sent
-    device: Any = None  # a bound 2FA device of an account outside the personas
-    account: Any = None  # the 安全管理员's own account
-    problem: Any = None  # a problem of the project, 区发改局 responsible (security/conftest.targets_for)
-    notice: Any = None  # a 督办单 on that problem, not yet replied (security/conftest.targets_for)
-    assistance_form: Any = None  # a draft 帮扶情况收集表 of the project, with a summary (targets_for)
-    approval: Any = None  # an approval of the project, 区发改局 handling (security/conftest.targets_for)
-    approval_item: Any = None  # an entry of the approvals catalogue
-    meeting: Any = None  # a planned meeting chaired by the project's 包保领导, its 专班 lead invited
-
-
-Kwargs = Callable[[Targets], dict[str, Any]]
-
-
-def no_kwargs(t: Targets) -> dict[str, Any]:
-    return {}
-
-
-def project(t: Targets) -> dict[str, Any]:
-    return {"pk": t.project.pk}
-
-
-def milestone(t: Targets) -> dict[str, Any]:
-    return {"pk": t.project.pk, "mid": t.milestone.pk}
-
-
-def evidence(t: Targets) -> dict[str, Any]:
-    return {"pk": t.project.pk, "kind": "evidence", "file_id": t.evidence.pk}
-
-
-def api_milestone(t: Targets) -> dict[str, Any]:
-    return {"pk": t.milestone.pk}
-
-
-def enterprise(t: Targets) -> dict[str, Any]:
-    return {"pk": t.enterprise.pk}
-
-
-def problem(t: Targets) -> dict[str, Any]:
-    return {"pk": t.problem.pk}
-
-
-def notice(t: Targets) -> dict[str, Any]:
-    return {"pk": t.notice.pk}
-
-
-def escalation_rule(t: Targets) -> dict[str, Any]:
-    # Rules are the platform's presets (supervision/presets.py), the same for every district.
-    return {"code": "overdue-1-blue"}
-
-
-def deadline_rule(t: Targets) -> dict[str, Any]:
-    return {"code": "green-channel-half"}
-
-
-def assistance_form(t: Targets) -> dict[str, Any]:
-    return {"pk": t.assistance_form.pk}
-
-
-def approval(t: Targets) -> dict[str, Any]:
-    return {"pk": t.approval.pk}
-
-
-def approval_item(t: Targets) -> dict[str, Any]:
-    return {"pk": t.approval_item.pk}
-
-
-def meeting(t: Targets) -> dict[str, Any]:
-    return {"pk": t.meeting.pk}
-
-
-# The routes whose URL names a record of a district's business (a project, an enterprise, a problem).
-SCOPED_KWARGS: tuple[Kwargs, ...] = (
-    project,
-    milestone,
-    evidence,
+from .matrix_kwargs import SCOPED_KWARGS as SCOPED_KWARGS
+from .matrix_kwargs import Targets as Targets
+from .matrix_kwargs import (
+    account,
+    api_ledger_kind,
     api_milestone,
-    enterprise,
-    problem,
-    notice,
-    assistance_form,
     approval,
+    approval_item,
+    assistance_form,
+    channel,
+    deadline_rule,
+    delivery,
+    device,
+    enterprise,
+    escalation_rule,
+    evidence,
+    ledger_kind,
+    ledger_upload,
     meeting,
+    milestone,
+    notice,
+    notification,
+    problem,
+    project,
 )
+from .matrix_personas import (
+    ADMINS,
+    ANONYMOUS,
+    ASSIGN_PROBLEMS,
+    CONFIGURE_SYSTEM,
+    CONFIRM_PROBLEMS,
+    CREATE_ENTERPRISES,
+    CREATE_PROJECTS,
+    EDIT_MEETING,
+    EDIT_SUPERVISION_RULES,
+    FILL_PROJECT_FORMS,
+    HANDLE_PROBLEMS,
+    HAS_DISTRICT,
+    IMPORT_ENTERPRISES,
+    KEEP_CATALOGUE,
+    KEEP_REGISTRY,
+    LADDER,
+    MANAGE_ACCOUNTS,
+    MANAGE_PROJECTS,
+    NONE,
+    READ_AUDIT,
+    RECORD_APPROVALS,
+    REPORT_PROGRESS,
+    SEES_APPROVAL,
+    SEES_ASSISTANCE_FORM,
+    SEES_ENTERPRISE,
+    SEES_MEETING,
+    SEES_PROBLEM,
+    SEES_PROJECT,
+    SET_GREEN_CHANNEL,
+    SIGNED_IN,
+    START_ASSISTANCE_FORMS,
+    UNMASK_CONTACTS,
+    UPDATE_APPROVALS,
+)
+from .matrix_personas import DISTRICT_WIDE as DISTRICT_WIDE
+from .matrix_personas import PERSONAS as PERSONAS
+from .matrix_personas import SAMPLE_PERSONAS as SAMPLE_PERSONAS
+from .matrix_rules import (
+    ALL_METHODS,
+    API_INVALID,
+    FORM_INVALID,
+    Route,
+    Rule,
+    everyone,
+    form,
+    in_scope,
+    only,
+)
+from .matrix_rules import WRITE_METHODS as WRITE_METHODS
 
-
-def notification(t: Targets) -> dict[str, Any]:
-    return {"pk": t.notification.pk}
-
-
-def channel(t: Targets) -> dict[str, Any]:
-    return {"pk": t.channel.pk}
-
-
-def delivery(t: Targets) -> dict[str, Any]:
-    return {"pk": t.delivery.pk}
-
-
-def device(t: Targets) -> dict[str, Any]:
-    return {"pk": t.device.pk}
-
-
-def account(t: Targets) -> dict[str, Any]:
-    return {"pk": t.account.pk}
-
-
-# Ledgers are exercised on the enterprise ledger (import: KEEP_REGISTRY's roles and investment).
-LEDGER_KIND = "enterprises"
-
-
-def ledger_kind(t: Targets) -> dict[str, Any]:
-    return {"kind_name": LEDGER_KIND}
-
-
-def api_ledger_kind(t: Targets) -> dict[str, Any]:
-    return {"kind": LEDGER_KIND}
-
-
-def ledger_upload(t: Targets) -> dict[str, Any]:
-    """An upload token no session holds: a preview is the uploader's alone."""
-    return {"kind_name": LEDGER_KIND, "token": "no-such-upload"}
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str
-    methods: Mapping[str, Rule]
-    kwargs: Kwargs = no_kwargs
-    api: bool = False
-    # API routes answer errors in the JSON shape of core/api.py; the Swagger page is HTML.
-    json_errors: bool = True
-    # What an anonymous visitor gets per method; unset: 302 to login (pages) or 401 (API).
-    anonymous: Mapping[str, int] = field(default_factory=dict)
-    # An expensive page that is the same for every signed-in persona: checked for SAMPLE_PERSONAS.
-    sample: bool = False
-    # An API upload: writes are sent as an empty multipart form, not JSON.
-    multipart: bool = False
-    # Audit actions a permitted request of this route records by design, its empty body being the
-    # whole request (logout); nothing else may change.
-    records: frozenset[str] = NONE
-
-    @property
-    def names_a_record(self) -> bool:
-        return self.kwargs is not no_kwargs
-
-    def anonymous_status(self, method: str) -> int:
-        if method in self.anonymous:
-            return self.anonymous[method]
-        if self.anonymous:  # a public route: methods it does not take are 405 for everyone
-            return 405
-        return 401 if self.api else 302
-
-
-def everyone(status: int = 200) -> Rule:
-    return Rule(ok=SIGNED_IN, status=status)
-
-
-def in_scope(sees: frozenset[str], may: frozenset[str] | None = None, status: int = 200) -> Rule:
-    """A record: those who see it and may act get `status`, those who only see it 403, others 404."""
-    may = sees if may is None else may
-    return Rule(ok=may, status=status, seen=sees - may)
-
-
-def only(may: frozenset[str], status: int = 200) -> Rule:
-    """No record named: those who may get `status`, everyone else 403."""
-    return Rule(ok=may, status=status, hidden=403)
-
-
-def form(sees: frozenset[str], may: frozenset[str]) -> dict[str, Rule]:
-    """A page with a form on a record: GET shows it, POST submits it."""
-    return {"GET": in_scope(sees, may), "POST": in_scope(sees, may, FORM_INVALID)}
-
-
+# The personas, URL arguments and rule vocabulary live in matrix_personas.py, matrix_kwargs.py and
+# matrix_rules.py; this file is the matrix itself. (`X as X` imports: names the security tests read as pm.X.)
 ROUTES: tuple[Route, ...] = (
     # ---- platform
     Route("home", {"GET": everyone()}),
