@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoluo.core import calendar, clock
-from zhaoluo.core.actions import Action, Done, run_action
+from zhaoluo.core.actions import Action, ActionPages, Done, form_data
 from zhaoluo.core.forms import friendly_empty_labels, style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
 from zhaoluo.core.ratelimit import limited
@@ -164,22 +164,7 @@ def _said_status(cleaned: dict[str, Any]) -> str:
     return services.derive_status(submitted_on=cleaned.get("submitted_on"), decided_on=cleaned.get("decided_on"))
 
 
-def _data(request: AuthedRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _run(
-    request: AuthedRequest, action: Action, *, allowed: bool, back: str, project: Project | None = None
-) -> HttpResponse:
-    return run_action(
-        request,
-        action,
-        allowed=allowed,
-        page="approvals/action_page.html",
-        fragment="approvals/_action_form.html",
-        success_url=back,
-        context={"project": project, "back": back},
-    )
+ACTIONS = ActionPages(page="approvals/action_page.html", fragment="approvals/_action_form.html")
 
 
 def _project_url(project: Project) -> str:
@@ -191,7 +176,7 @@ def _project_url(project: Project) -> str:
 def approval_create(request: AuthedRequest, pk: int) -> HttpResponse:
     project = project_selectors.project_get(user=request.user, pk=pk)
     taken = list(Approval.objects.filter(project=project).values_list("item__name", flat=True))
-    form = ApprovalCreateForm(_data(request), user=request.user, taken=taken)
+    form = ApprovalCreateForm(form_data(request), user=request.user, taken=taken)
 
     def perform(f: forms.Form) -> Done:
         c = f.cleaned_data
@@ -220,12 +205,13 @@ def approval_create(request: AuthedRequest, pk: int) -> HttpResponse:
         once="approvals.create",
         field_class="col-md-6",
     )
-    return _run(
+    back = _project_url(project)
+    return ACTIONS.run(
         request,
         action,
         allowed=permissions.can_record(request.user, project),
-        back=_project_url(project),
-        project=project,
+        success_url=back,
+        context={"project": project, "back": back},
     )
 
 
@@ -241,7 +227,7 @@ def approval_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "decided_on": approval.decided_on,
         "note": approval.note,
     }
-    form = ApprovalEditForm(_data(request), initial=initial, user=request.user)
+    form = ApprovalEditForm(form_data(request), initial=initial, user=request.user)
 
     def perform(f: forms.Form) -> str:
         c = dict(f.cleaned_data)
@@ -259,12 +245,13 @@ def approval_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         model=Approval,
         field_class="col-md-6",
     )
-    return _run(
+    back = _project_url(approval.project)
+    return ACTIONS.run(
         request,
         action,
         allowed=permissions.can_update(request.user, approval),
-        back=_project_url(approval.project),
-        project=approval.project,
+        success_url=back,
+        context={"project": approval.project, "back": back},
     )
 
 
@@ -286,7 +273,7 @@ def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "position": item.position,
         "is_active": item.is_active,
     }
-    form = ItemForm(_data(request), initial=initial)
+    form = ItemForm(form_data(request), initial=initial)
 
     def perform(f: forms.Form) -> str:
         c = dict(f.cleaned_data)
@@ -301,4 +288,5 @@ def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         perform=perform,
         model=ApprovalItem,
     )
-    return _run(request, action, allowed=True, back=reverse("approvals:catalogue"))
+    back = reverse("approvals:catalogue")
+    return ACTIONS.run(request, action, allowed=True, success_url=back, context={"project": None, "back": back})

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoluo.core import clock
-from zhaoluo.core.actions import Action, Done, run_action
+from zhaoluo.core.actions import Action, Done, form_data, run_action
 from zhaoluo.core.forms import friendly_empty_labels, style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
 
@@ -24,10 +24,6 @@ from .models import AssistanceForm
 
 GET_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
-
-
-def _data(request: AuthedRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -72,7 +68,7 @@ def form_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def form_start(request: AuthedRequest) -> HttpResponse:
-    start = StartForm(_data(request), user=request.user)
+    start = StartForm(form_data(request), user=request.user)
 
     def perform(f: forms.Form) -> Done:
         c = f.cleaned_data
@@ -107,7 +103,7 @@ def form_start(request: AuthedRequest) -> HttpResponse:
 @GET_POST
 def form_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = selectors.form_get(user=request.user, pk=pk)
-    lines_form = LinesForm(_data(request), form=form, lines=selectors.form_lines(form=form), user=request.user)
+    lines_form = LinesForm(form_data(request), form=form, lines=selectors.form_lines(form=form), user=request.user)
 
     def perform(f: forms.Form) -> Done:
         assert isinstance(f, LinesForm)
@@ -143,7 +139,7 @@ def form_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @GET_POST
 def form_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = selectors.form_get(user=request.user, pk=pk)
-    submit = SubmitForm(_data(request), initial={"version": form.version})
+    submit = SubmitForm(form_data(request), initial={"version": form.version})
 
     def perform(f: forms.Form) -> Done:
         services.form_submit(form=form, by=request.user, expected_version=f.cleaned_data["version"])

@@ -11,7 +11,8 @@ Show the form; on a valid POST call the service; then
 - a create (`once` names it) carries a hidden token issued with the form: submitted twice,
   it makes one record and the second submission is led to it (core/idempotency.py).
 
-Project actions, the project create form and the enterprise edit form all use it.
+Project actions, the project create form and the enterprise edit form all use it; an app
+whose actions share one page and one modal names them once with `ActionPages`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import idempotency
@@ -160,6 +161,48 @@ def run_action(
     if fragment is None:
         return render(request, page, full_context, status=status)
     return render_page(request, page, fragment, full_context, status=status)
+
+
+def form_data(request: HttpRequest) -> Any:
+    """What a form is bound to: the POST data, or None on a GET (an unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
+@dataclass(frozen=True)
+class ActionPages:
+    """An app's action forms, named once: the full page, the HTMX modal's fragment, the model
+    whose verbose names label errors and conflicts, and the 403 message."""
+
+    page: str
+    fragment: str | None = None
+    model: type[models.Model] | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    denied: str = "您的角色不能进行此操作"
+
+    def run(
+        self,
+        request: AuthedRequest,
+        action: Action,
+        *,
+        allowed: bool,
+        success_url: str,
+        context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if action.model is None:
+            action.model = self.model
+        if self.labels:
+            # What is not a model field (a list, photos) still gets its Chinese name.
+            action.labels = {**self.labels, **action.labels}
+        return run_action(
+            request,
+            action,
+            allowed=allowed,
+            page=self.page,
+            fragment=self.fragment,
+            success_url=success_url,
+            context=context,
+            denied=self.denied,
+        )
 
 
 def _add_token_field(form: forms.Form) -> None:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhaoluo.core import audit, clock
-from zhaoluo.core.actions import Action, Done, run_action
+from zhaoluo.core.actions import Action, ActionPages, Done, form_data
 from zhaoluo.core.errors import ConflictError, PermissionDeniedError
 from zhaoluo.core.forms import style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
@@ -29,10 +29,6 @@ from .models import AgendaItem, Meeting
 
 GET_POST = require_http_methods(["GET", "POST"])
 PAST_LIMIT = 100
-
-
-def _data(request: AuthedRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _list(request: AuthedRequest, qs: QuerySet[Meeting], *, mine: bool) -> HttpResponse:
@@ -130,17 +126,22 @@ def agenda_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(request, "meetings/agenda_page.html", "meetings/_agenda.html", context, status=status)
 
 
-def _run(request: AuthedRequest, action: Action, *, meeting: Meeting) -> HttpResponse:
-    action.model = Meeting
-    return run_action(
+ACTIONS = ActionPages(
+    page="meetings/action_page.html",
+    fragment="meetings/_action_form.html",
+    model=Meeting,
+    denied="只有会议主持人或督查室可以进行此操作",
+)
+
+
+def _meeting_action(request: AuthedRequest, action: Action, *, meeting: Meeting) -> HttpResponse:
+    """Every meeting action is the chair's or 督查室's, and goes back to the meeting."""
+    return ACTIONS.run(
         request,
         action,
         allowed=permissions.can_edit(request.user, meeting),
-        page="meetings/action_page.html",
-        fragment="meetings/_action_form.html",
         success_url=reverse("meetings:detail", args=[meeting.pk]),
         context={"meeting": meeting},
-        denied="只有会议主持人或督查室可以进行此操作",
     )
 
 
@@ -149,7 +150,7 @@ def _run(request: AuthedRequest, action: Action, *, meeting: Meeting) -> HttpRes
 def minutes(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     form = MinutesForm(
-        _data(request), initial={"version": meeting.version, "minutes": meeting.minutes}, meeting=meeting
+        form_data(request), initial={"version": meeting.version, "minutes": meeting.minutes}, meeting=meeting
     )
 
     def perform(f: forms.Form) -> str:
@@ -165,14 +166,14 @@ def minutes(request: AuthedRequest, pk: int) -> HttpResponse:
         return "会议纪要已保存，会议状态为已召开"
 
     action = Action(title="会议纪要", url=reverse("meetings:minutes", args=[pk]), form=form, perform=perform)
-    return _run(request, action, meeting=meeting)
+    return _meeting_action(request, action, meeting=meeting)
 
 
 @login_required
 @GET_POST
 def decision_create(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    form = DecisionForm(_data(request), meeting=meeting, user=request.user)
+    form = DecisionForm(form_data(request), meeting=meeting, user=request.user)
 
     def perform(f: forms.Form) -> Done:
         decision = services.decision_record(
@@ -195,14 +196,14 @@ def decision_create(request: AuthedRequest, pk: int) -> HttpResponse:
         field_class="col-md-6",
         intro="每条议定事项即作为来源为“会议”的问题交办给责任单位。",
     )
-    return _run(request, action, meeting=meeting)
+    return _meeting_action(request, action, meeting=meeting)
 
 
 @login_required
 @GET_POST
 def meeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    form = CancelForm(_data(request), initial={"version": meeting.version})
+    form = CancelForm(form_data(request), initial={"version": meeting.version})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -217,7 +218,7 @@ def meeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
         submit="取消会议",
         danger=True,
     )
-    return _run(request, action, meeting=meeting)
+    return _meeting_action(request, action, meeting=meeting)
 
 
 @login_required

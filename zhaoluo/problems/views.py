@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoluo.core import calendar, clock
-from zhaoluo.core.actions import Action, Done, run_action
+from zhaoluo.core.actions import Action, ActionPages, Done, form_data
 from zhaoluo.core.forms import friendly_empty_labels, style_form
 from zhaoluo.core.htmx import AuthedRequest, render_page
 from zhaoluo.ledgers import views as ledger_views
@@ -169,28 +169,19 @@ def _supervision(user: Any, problem: Problem) -> dict[str, Any]:
     }
 
 
-def _run(request: AuthedRequest, action: Action, *, allowed: bool, problem: Problem | None = None) -> HttpResponse:
-    action.model = Problem
-    back = reverse("problems:detail", args=[problem.pk]) if problem else reverse("problems:list")
-    return run_action(
-        request,
-        action,
-        allowed=allowed,
-        page="problems/action_page.html",
-        fragment="problems/_action_form.html",
-        success_url=back,
-        context={"problem": problem},
-    )
+ACTIONS = ActionPages(page="problems/action_page.html", fragment="problems/_action_form.html", model=Problem)
 
 
-def _data(request: AuthedRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+def _problem_action(request: AuthedRequest, action: Action, *, allowed: bool, problem: Problem) -> HttpResponse:
+    """An action on a problem goes back to the problem."""
+    back = reverse("problems:detail", args=[problem.pk])
+    return ACTIONS.run(request, action, allowed=allowed, success_url=back, context={"problem": problem})
 
 
 @login_required
 @GET_POST
 def problem_create(request: AuthedRequest) -> HttpResponse:
-    form = RaiseForm(_data(request), user=request.user)
+    form = RaiseForm(form_data(request), user=request.user)
 
     def perform(f: forms.Form) -> Done:
         c = f.cleaned_data
@@ -216,7 +207,10 @@ def problem_create(request: AuthedRequest) -> HttpResponse:
         once="problems.create",
         field_class="col-md-6",
     )
-    return _run(request, action, allowed=permissions.can_raise(request.user))
+    back = reverse("problems:list")
+    return ACTIONS.run(
+        request, action, allowed=permissions.can_raise(request.user), success_url=back, context={"problem": None}
+    )
 
 
 @login_required
@@ -230,7 +224,7 @@ def problem_assign(request: AuthedRequest, pk: int) -> HttpResponse:
         "due_on": problem.due_on,
         "co_units": [u.pk for u in problem.co_units.all()],
     }
-    form = AssignForm(_data(request), initial=initial, user=request.user)
+    form = AssignForm(form_data(request), initial=initial, user=request.user)
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -248,14 +242,14 @@ def problem_assign(request: AuthedRequest, pk: int) -> HttpResponse:
         return "问题已交办，责任单位已收到通知"
 
     action = Action(title="交办", url=reverse("problems:assign", args=[pk]), form=form, perform=perform, submit="交办")
-    return _run(request, action, allowed=permissions.can_assign(request.user, problem), problem=problem)
+    return _problem_action(request, action, allowed=permissions.can_assign(request.user, problem), problem=problem)
 
 
 @login_required
 @GET_POST
 def problem_start(request: AuthedRequest, pk: int) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
-    form = NoteForm(_data(request), initial={"version": problem.version})
+    form = NoteForm(form_data(request), initial={"version": problem.version})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -265,14 +259,14 @@ def problem_start(request: AuthedRequest, pk: int) -> HttpResponse:
     action = Action(
         title="开始办理", url=reverse("problems:start", args=[pk]), form=form, perform=perform, submit="开始办理"
     )
-    return _run(request, action, allowed=permissions.can_handle(request.user, problem), problem=problem)
+    return _problem_action(request, action, allowed=permissions.can_handle(request.user, problem), problem=problem)
 
 
 @login_required
 @GET_POST
 def problem_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
-    form = ResolveForm(_data(request), initial={"version": problem.version, "handling_note": problem.handling_note})
+    form = ResolveForm(form_data(request), initial={"version": problem.version, "handling_note": problem.handling_note})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -286,14 +280,14 @@ def problem_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
         return "问题已办结，待提出人销号"
 
     action = Action(title="办结", url=reverse("problems:resolve", args=[pk]), form=form, perform=perform, submit="办结")
-    return _run(request, action, allowed=permissions.can_handle(request.user, problem), problem=problem)
+    return _problem_action(request, action, allowed=permissions.can_handle(request.user, problem), problem=problem)
 
 
 @login_required
 @GET_POST
 def problem_return(request: AuthedRequest, pk: int) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
-    form = ReturnForm(_data(request), initial={"version": problem.version})
+    form = ReturnForm(form_data(request), initial={"version": problem.version})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -308,14 +302,14 @@ def problem_return(request: AuthedRequest, pk: int) -> HttpResponse:
         submit="退回重办",
         danger=True,
     )
-    return _run(request, action, allowed=permissions.can_confirm(request.user, problem), problem=problem)
+    return _problem_action(request, action, allowed=permissions.can_confirm(request.user, problem), problem=problem)
 
 
 @login_required
 @GET_POST
 def problem_close(request: AuthedRequest, pk: int) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
-    form = NoteForm(_data(request), initial={"version": problem.version})
+    form = NoteForm(form_data(request), initial={"version": problem.version})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -330,14 +324,14 @@ def problem_close(request: AuthedRequest, pk: int) -> HttpResponse:
         submit="确认销号",
         intro="销号表示您确认问题已解决。",
     )
-    return _run(request, action, allowed=permissions.can_confirm(request.user, problem), problem=problem)
+    return _problem_action(request, action, allowed=permissions.can_confirm(request.user, problem), problem=problem)
 
 
 @login_required
 @GET_POST
 def problem_rate(request: AuthedRequest, pk: int) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
-    form = RateForm(_data(request), initial={"version": problem.version})
+    form = RateForm(form_data(request), initial={"version": problem.version})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -351,4 +345,4 @@ def problem_rate(request: AuthedRequest, pk: int) -> HttpResponse:
         return "评价已保存"
 
     action = Action(title="满意度评价", url=reverse("problems:rate", args=[pk]), form=form, perform=perform)
-    return _run(request, action, allowed=permissions.can_confirm(request.user, problem), problem=problem)
+    return _problem_action(request, action, allowed=permissions.can_confirm(request.user, problem), problem=problem)

@@ -4,7 +4,6 @@ and the ladder's forms on a problem (升级, 降级, 挂牌督办, 摘牌, 约�
 from __future__ import annotations
 
 import tempfile
-from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhaoluo.core import calendar, clock
-from zhaoluo.core.actions import Action, run_action
+from zhaoluo.core.actions import Action, ActionPages, Perform, form_data
 from zhaoluo.core.forms import friendly_empty_labels, style_form
 from zhaoluo.core.htmx import AuthedRequest
 from zhaoluo.core.ratelimit import limited
@@ -27,6 +26,7 @@ from zhaoluo.orgs import selectors as org_selectors
 from zhaoluo.orgs.scope import ScopeKind, scope_for
 from zhaoluo.problems import permissions as problem_permissions
 from zhaoluo.problems import selectors as problem_selectors
+from zhaoluo.problems.models import Problem
 from zhaoluo.problems.services import workdays_overdue
 from zhaoluo.projects import selectors as project_selectors
 
@@ -50,22 +50,7 @@ PAGE_SIZE = 50
 YES_NO = [("", "不限"), ("true", "是"), ("false", "否")]
 
 
-def _data(request: AuthedRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _run(
-    request: AuthedRequest, action: Action, *, allowed: bool, back: str, back_label: str, problem: Any = None
-) -> HttpResponse:
-    return run_action(
-        request,
-        action,
-        allowed=allowed,
-        page="supervision/action_page.html",
-        fragment="problems/_action_form.html",
-        success_url=back,
-        context={"problem": problem, "back_url": back, "back_label": back_label},
-    )
+ACTIONS = ActionPages(page="supervision/action_page.html", fragment="problems/_action_form.html")
 
 
 def _has_district(request: AuthedRequest) -> None:
@@ -94,7 +79,7 @@ def rule_edit(request: AuthedRequest, code: str) -> HttpResponse:
     if not permissions.can_edit_rules(request.user):
         raise PermissionDenied("只有督查室可以修改升级规则")
     rule = get_object_or_404(EscalationRule, code=code)
-    form = RuleForm(_data(request), instance=rule, initial={"version": rule.version})
+    form = RuleForm(form_data(request), instance=rule, initial={"version": rule.version})
 
     def perform(f: forms.Form) -> str:
         c = dict(f.cleaned_data)
@@ -110,7 +95,13 @@ def rule_edit(request: AuthedRequest, code: str) -> HttpResponse:
         perform=perform,
         model=EscalationRule,
     )
-    return _run(request, action, allowed=True, back=back, back_label="督办规则")
+    return ACTIONS.run(
+        request,
+        action,
+        allowed=True,
+        success_url=back,
+        context={"problem": None, "back_url": back, "back_label": "督办规则"},
+    )
 
 
 @login_required
@@ -119,7 +110,7 @@ def deadline_rule_edit(request: AuthedRequest, code: str) -> HttpResponse:
     if not permissions.can_edit_rules(request.user):
         raise PermissionDenied("只有督查室可以修改时限规则")
     rule = get_object_or_404(DeadlineRule, code=code)
-    form = DeadlineRuleForm(_data(request), instance=rule, initial={"version": rule.version})
+    form = DeadlineRuleForm(form_data(request), instance=rule, initial={"version": rule.version})
 
     def perform(f: forms.Form) -> str:
         c = dict(f.cleaned_data)
@@ -135,7 +126,14 @@ def deadline_rule_edit(request: AuthedRequest, code: str) -> HttpResponse:
         model=DeadlineRule,
         intro=f"适用条件：{rule.get_condition_display()}（条件由系统判断，此处调整系数和适用事项）",
     )
-    return _run(request, action, allowed=True, back=reverse("supervision:rules"), back_label="督办规则")
+    back = reverse("supervision:rules")
+    return ACTIONS.run(
+        request,
+        action,
+        allowed=True,
+        success_url=back,
+        context={"problem": None, "back_url": back, "back_label": "督办规则"},
+    )
 
 
 # ---------------------------------------------------------------- queue and notices
@@ -213,7 +211,7 @@ def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @GET_POST
 def notice_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, pk=pk)
-    form = ReplyForm(_data(request), initial={"version": notice.version})
+    form = ReplyForm(form_data(request), initial={"version": notice.version})
 
     def perform(f: forms.Form) -> str:
         c = f.cleaned_data
@@ -229,137 +227,138 @@ def notice_reply(request: AuthedRequest, pk: int) -> HttpResponse:
         submit="回复",
     )
     allowed = problem_permissions.can_handle(request.user, notice.problem)
-    return _run(request, action, allowed=allowed, back=back, back_label=notice.number_text, problem=notice.problem)
+    context = {"problem": notice.problem, "back_url": back, "back_label": notice.number_text}
+    return ACTIONS.run(request, action, allowed=allowed, success_url=back, context=context)
 
 
 # ---------------------------------------------------------------- the ladder on a problem
 
 
-def _problem_action(
-    request: AuthedRequest, pk: int, *, title: str, name: str, form: forms.Form, perform: Any, submit: str = "保存"
+def _ladder_action(
+    request: AuthedRequest,
+    problem: Problem,
+    *,
+    title: str,
+    name: str,
+    form: forms.Form,
+    perform: Perform,
+    submit: str = "保存",
 ) -> HttpResponse:
-    problem = problem_selectors.problem_get(user=request.user, pk=pk)
+    """A move on the problem's ladder: the view has loaded the problem once, for its form and its service call."""
     action = Action(
-        title=title, url=reverse(f"supervision:{name}", args=[pk]), form=form, perform=perform(problem), submit=submit
+        title=title, url=reverse(f"supervision:{name}", args=[problem.pk]), form=form, perform=perform, submit=submit
     )
-    return _run(
+    back = reverse("problems:detail", args=[problem.pk])
+    return ACTIONS.run(
         request,
         action,
         allowed=permissions.can_move(request.user, problem),
-        back=reverse("problems:detail", args=[pk]),
-        back_label=problem.code,
-        problem=problem,
+        success_url=back,
+        context={"problem": problem, "back_url": back, "back_label": problem.code},
     )
-
-
-def _version(request: AuthedRequest, pk: int) -> dict[str, Any]:
-    problem = problem_selectors.problem_get(user=request.user, pk=pk)
-    return {"version": problem.version}
 
 
 @login_required
 @GET_POST
 def escalate(request: AuthedRequest, pk: int) -> HttpResponse:
-    form = EscalateForm(_data(request), initial=_version(request, pk))
+    problem = problem_selectors.problem_get(user=request.user, pk=pk)
+    form = EscalateForm(form_data(request), initial={"version": problem.version})
 
-    def perform(problem: Any) -> Any:
-        def run(f: forms.Form) -> str:
-            c = f.cleaned_data
-            services.problem_escalate(
-                problem=problem,
-                by=request.user,
-                to_level=c["to_level"],
-                color=c["color"],
-                reason=c["reason"],
-                expected_version=c["version"],
-            )
-            return "已升级督办并签发督办单"
+    def perform(f: forms.Form) -> str:
+        c = f.cleaned_data
+        services.problem_escalate(
+            problem=problem,
+            by=request.user,
+            to_level=c["to_level"],
+            color=c["color"],
+            reason=c["reason"],
+            expected_version=c["version"],
+        )
+        return "已升级督办并签发督办单"
 
-        return run
-
-    return _problem_action(request, pk, title="升级督办", name="escalate", form=form, perform=perform, submit="升级")
+    return _ladder_action(
+        request, problem, title="升级督办", name="escalate", form=form, perform=perform, submit="升级"
+    )
 
 
 @login_required
 @GET_POST
 def deescalate(request: AuthedRequest, pk: int) -> HttpResponse:
-    form = DeescalateForm(_data(request), initial=_version(request, pk))
+    problem = problem_selectors.problem_get(user=request.user, pk=pk)
+    form = DeescalateForm(form_data(request), initial={"version": problem.version})
 
-    def perform(problem: Any) -> Any:
-        def run(f: forms.Form) -> str:
-            c = f.cleaned_data
-            services.problem_deescalate(
-                problem=problem,
-                by=request.user,
-                to_level=c["to_level"],
-                reason=c["reason"],
-                expected_version=c["version"],
-            )
-            return "已降级督办"
+    def perform(f: forms.Form) -> str:
+        c = f.cleaned_data
+        services.problem_deescalate(
+            problem=problem,
+            by=request.user,
+            to_level=c["to_level"],
+            reason=c["reason"],
+            expected_version=c["version"],
+        )
+        return "已降级督办"
 
-        return run
-
-    return _problem_action(request, pk, title="降级督办", name="deescalate", form=form, perform=perform, submit="降级")
+    return _ladder_action(
+        request, problem, title="降级督办", name="deescalate", form=form, perform=perform, submit="降级"
+    )
 
 
 @login_required
 @GET_POST
 def listing(request: AuthedRequest, pk: int) -> HttpResponse:
-    form = ListingForm(_data(request), initial={"since": clock.today()})
+    problem = problem_selectors.problem_get(user=request.user, pk=pk)
+    form = ListingForm(form_data(request), initial={"since": clock.today()})
 
-    def perform(problem: Any) -> Any:
-        def run(f: forms.Form) -> str:
-            c = f.cleaned_data
-            services.listing_open(
-                problem=problem, by=request.user, leader_name=c["leader_name"], since=c["since"], reason=c["reason"]
-            )
-            return "已挂牌督办"
+    def perform(f: forms.Form) -> str:
+        c = f.cleaned_data
+        services.listing_open(
+            problem=problem, by=request.user, leader_name=c["leader_name"], since=c["since"], reason=c["reason"]
+        )
+        return "已挂牌督办"
 
-        return run
-
-    return _problem_action(request, pk, title="挂牌督办", name="listing", form=form, perform=perform, submit="挂牌")
+    return _ladder_action(request, problem, title="挂牌督办", name="listing", form=form, perform=perform, submit="挂牌")
 
 
 @login_required
 @GET_POST
 def listing_lift(request: AuthedRequest, pk: int) -> HttpResponse:
-    form = LiftForm(_data(request), initial={"lifted_on": clock.today()})
+    problem = problem_selectors.problem_get(user=request.user, pk=pk)
+    form = LiftForm(form_data(request), initial={"lifted_on": clock.today()})
 
-    def perform(problem: Any) -> Any:
-        def run(f: forms.Form) -> str:
-            current = selectors.open_listing(problem=problem)
-            if current is None:
-                raise ValidationError({"lift_reason": "该问题没有挂牌督办"})
-            c = f.cleaned_data
-            services.listing_lift(listing=current, by=request.user, on=c["lifted_on"], reason=c["lift_reason"])
-            return "已摘牌"
+    def perform(f: forms.Form) -> str:
+        current = selectors.open_listing(problem=problem)
+        if current is None:
+            raise ValidationError({"lift_reason": "该问题没有挂牌督办"})
+        c = f.cleaned_data
+        services.listing_lift(listing=current, by=request.user, on=c["lifted_on"], reason=c["lift_reason"])
+        return "已摘牌"
 
-        return run
-
-    return _problem_action(request, pk, title="摘牌", name="listing_lift", form=form, perform=perform, submit="摘牌")
+    return _ladder_action(
+        request, problem, title="摘牌", name="listing_lift", form=form, perform=perform, submit="摘牌"
+    )
 
 
 @login_required
 @GET_POST
 def interview(request: AuthedRequest, pk: int) -> HttpResponse:
-    form = InterviewForm(_data(request), initial={"on": clock.today()})
+    problem = problem_selectors.problem_get(user=request.user, pk=pk)
+    form = InterviewForm(form_data(request), initial={"on": clock.today()})
 
-    def perform(problem: Any) -> Any:
-        def run(f: forms.Form) -> str:
-            c = f.cleaned_data
-            services.interview_record(
-                problem=problem,
-                by=request.user,
-                on=c["on"],
-                interviewee=c["interviewee"],
-                interviewer=c["interviewer"],
-                outcome=c["outcome"],
-            )
-            return "约谈已登记"
+    def perform(f: forms.Form) -> str:
+        c = f.cleaned_data
+        services.interview_record(
+            problem=problem,
+            by=request.user,
+            on=c["on"],
+            interviewee=c["interviewee"],
+            interviewer=c["interviewer"],
+            outcome=c["outcome"],
+        )
+        return "约谈已登记"
 
-        return run
-
-    return _problem_action(request, pk, title="登记约谈", name="interview", form=form, perform=perform, submit="登记")
+    return _ladder_action(
+        request, problem, title="登记约谈", name="interview", form=form, perform=perform, submit="登记"
+    )
 
 
 # ---------------------------------------------------------------- green channel
@@ -370,7 +369,7 @@ def interview(request: AuthedRequest, pk: int) -> HttpResponse:
 def green_channel(request: AuthedRequest, pk: int) -> HttpResponse:
     project = project_selectors.project_get(user=request.user, pk=pk)
     form = GreenChannelForm(
-        _data(request), initial={"version": project.version, "on": "0" if project.green_channel else "1"}
+        form_data(request), initial={"version": project.version, "on": "0" if project.green_channel else "1"}
     )
 
     def perform(f: forms.Form) -> str:
@@ -388,10 +387,10 @@ def green_channel(request: AuthedRequest, pk: int) -> HttpResponse:
         perform=perform,
         intro="绿色通道项目的问题和审批时限按时限规则缩短，并在各清单中排在最前。",
     )
-    return _run(
+    return ACTIONS.run(
         request,
         action,
         allowed=permissions.can_set_green_channel(request.user, project),
-        back=back,
-        back_label=project.name,
+        success_url=back,
+        context={"problem": None, "back_url": back, "back_label": project.name},
     )

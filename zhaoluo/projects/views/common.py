@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.urls import reverse
 
-from zhaoluo.core.actions import Action, Done
-from zhaoluo.core.actions import run_action as run_core
+from zhaoluo.core.actions import Action, ActionPages, Done
 from zhaoluo.core.htmx import AuthedRequest
 
 from ..models import Project
@@ -15,19 +14,13 @@ from ..timeline import EXTRA_LABELS
 
 __all__ = ["Action", "Done", "run_action"]
 
+# EXTRA_LABELS: what is not a model field (the 专班 list, photos) still gets its Chinese name.
+ACTIONS = ActionPages(
+    page="projects/action_page.html", fragment="projects/_action_form.html", model=Project, labels=EXTRA_LABELS
+)
+
 
 def run_action(request: AuthedRequest, project: Project, action: Action, *, allowed: bool) -> HttpResponse:
     """An action on `project`; success goes back to the project page."""
-    if action.model is None:
-        action.model = Project
-    # What is not a model field (the 专班 list, photos) still gets its Chinese name.
-    action.labels = {**EXTRA_LABELS, **action.labels}
-    return run_core(
-        request,
-        action,
-        allowed=allowed,
-        page="projects/action_page.html",
-        fragment="projects/_action_form.html",
-        success_url=reverse("projects:detail", args=[project.pk]),
-        context={"project": project},
-    )
+    success_url = reverse("projects:detail", args=[project.pk])
+    return ACTIONS.run(request, action, allowed=allowed, success_url=success_url, context={"project": project})
