@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,22 @@ class AuditImmutableError(Exception):
     """An attempt to change or delete an audit row through the ORM (append-only log)."""
 
 
+# The audit chain (core/audit_chain.py, which reads these models) seals each row before it is
+# written. CoreConfig.ready plugs it in, so this module does not import it: no circle.
+_sealer: Callable[[list[AuditEvent]], None] | None = None
+
+
+def set_sealer(sealer: Callable[[list[AuditEvent]], None]) -> None:
+    global _sealer
+    _sealer = sealer
+
+
+def _seal(rows: list[AuditEvent]) -> None:
+    if _sealer is None:  # pragma: no cover - the app registry always runs CoreConfig.ready first
+        raise ImproperlyConfigured("审计链未接入：zhaoluo.core 应用尚未就绪")
+    _sealer(rows)
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     """Append-only: rows are added, never changed or removed through the ORM.
 
@@ -35,11 +52,9 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> list[AuditEvent]:  # type: ignore[override]
         """Rows are sealed into the chain (one lock of its head for the batch), then inserted."""
-        from .audit_chain import seal
-
         rows = list(objs)
         with transaction.atomic(using=self.db):
-            seal(rows)
+            _seal(rows)
             return list(super().bulk_create(rows, *args, **kwargs))  # type: ignore[arg-type]
 
     def update(self, **kwargs: Any) -> int:
@@ -123,10 +138,8 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditImmutableError("审计记录只能追加，不能修改")
-        from .audit_chain import seal
-
         with transaction.atomic(using=kwargs.get("using")):
-            seal([self])
+            _seal([self])
             super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .spec import get as get_kind
+
 
 class ImportRun(models.Model):
     kind = models.CharField(_("台账类型"), max_length=32, db_index=True)
@@ -37,9 +39,7 @@ class ImportRun(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .spec import get
-
         try:
-            return get(self.kind).label
+            return get_kind(self.kind).label
         except LookupError:  # a kind whose app was removed since
             return self.kind

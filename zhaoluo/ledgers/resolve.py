@@ -7,7 +7,7 @@ seen), or, under --strict, reported as an error instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.db.models import Q
 
@@ -17,8 +17,19 @@ from zhaoluo.orgs import services as org_services
 from zhaoluo.orgs.choices import Body, RegionLevel, UnitKind
 from zhaoluo.orgs.models import Official, Region, Unit
 
-if TYPE_CHECKING:
-    from .engine import ImportContext
+
+class ResolveContext(Protocol):
+    """What the resolver reads of the import it serves (engine.ImportContext is one): the engine
+    builds the resolver, so the resolver names only this, not the engine."""
+
+    by: Any
+    district: Any
+    strict: bool
+
+    def error(self, row: int, key: str, message: str, value: Any = None) -> None: ...
+
+    def unknown_name(self, row: int, key: str, message: str, value: Any) -> None: ...
+
 
 # A township created from a ledger gets a provisional code in this range under the district
 # (GB/T 2260 township codes are 3 more digits); the administrator corrects it later.
@@ -26,7 +37,7 @@ _PROVISIONAL_TOWNSHIP_CODES = range(990, 900, -1)
 
 
 class Resolver:
-    def __init__(self, ctx: ImportContext) -> None:
+    def __init__(self, ctx: ResolveContext) -> None:
         self.ctx = ctx
         self._townships: dict[str, Region] | None = None
         self._units: dict[str, Unit] | None = None

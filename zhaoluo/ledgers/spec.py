@@ -19,8 +19,6 @@ from zhaoluo.core.parsing import normalise
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from .engine import ImportContext
-
 Cell = str | Decimal | int | dt.date | None
 Values = dict[str, Any]
 
@@ -61,7 +59,9 @@ class Kind:
     # Cross-column rules of one row: (column key, message) pairs.
     check_row: Callable[[Values], list[tuple[str, str]]]
     # A service that writes a batch of checked rows (its module owns the transaction rules).
-    write: Callable[[Sequence[Row], ImportContext], None]
+    # Its second argument is the engine's ImportContext (engine.py), not named here: the engine
+    # reads these declarations, so the declarations do not import the engine.
+    write: Callable[[Sequence[Row], Any], None]
     # The rows of an export, in column order, from what the user may see and filtered.
     export_rows: Callable[[QuerySet[Any]], Iterator[list[Cell]]]
     queryset: Callable[[Any, Mapping[str, Any]], QuerySet[Any]]

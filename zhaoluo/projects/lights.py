@@ -18,6 +18,7 @@ from zhaoluo.core import calendar as workdays
 from zhaoluo.core.dates import add_months
 
 from .choices import LIGHT_RANK, Light, RuleKind, Stage
+from .light_params import _PARAMS, ParamSpec, validate_params
 from .models import LightRule, Milestone, Project
 
 logger = logging.getLogger(__name__)
@@ -47,17 +48,7 @@ Finding = tuple[str, str]  # (level, message)
 Evaluator = Callable[[Project, dict[str, Any], dt.date], Finding | None]
 
 
-@dataclass(frozen=True)
-class ParamSpec:
-    name: str
-    label: str
-    minimum: Decimal
-    maximum: Decimal
-    whole: bool = True  # days and months are counted whole; percentages may have decimals
-
-
 _EVALUATORS: dict[str, Evaluator] = {}
-_PARAMS: dict[str, list[ParamSpec]] = {}
 
 
 def rule_kind(kind: str, params: Iterable[ParamSpec] = ()) -> Callable[[Evaluator], Evaluator]:
@@ -67,42 +58,6 @@ def rule_kind(kind: str, params: Iterable[ParamSpec] = ()) -> Callable[[Evaluato
         return fn
 
     return register
-
-
-def validate_params(kind: str, params: Any) -> list[str]:
-    """Chinese messages for every parameter that is missing or out of range."""
-    if kind not in _EVALUATORS:
-        return [f"未知的规则类型：{kind}"]
-    if not isinstance(params, dict):
-        return ["参数应为 JSON 对象"]
-    errors = []
-    for spec in _PARAMS[kind]:
-        value = params.get(spec.name)
-        number = _number(value)
-        if number is None:
-            errors.append(f"缺少或无效的参数“{spec.label}”（{spec.name}）：应为数字")
-        elif spec.whole and number != number.to_integral_value():
-            errors.append(f"参数“{spec.label}”应为整数")
-        elif not spec.minimum <= number <= spec.maximum:
-            errors.append(f"参数“{spec.label}”应在 {spec.minimum} 到 {spec.maximum} 之间")
-    if (
-        kind == RuleKind.PROGRESS_BELOW_PLAN
-        and not errors
-        and Decimal(str(params["red_below_pct"])) > Decimal(str(params["yellow_below_pct"]))
-    ):
-        errors.append("红灯阈值不能高于黄灯阈值")
-    return errors
-
-
-def _number(value: Any) -> Decimal | None:
-    """A finite number given as a JSON number or a numeric string; None for anything else."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() else None
 
 
 def _usable(rule: LightRule) -> bool:

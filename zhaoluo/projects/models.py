@@ -26,6 +26,7 @@ from .choices import (
     Stage,
     TransitionKind,
 )
+from .light_params import validate_params
 
 HUNDRED_MILLION = Decimal("10000")  # 1 亿元 in 万元
 
@@ -400,8 +401,6 @@ class LightRule(BaseModel):
         return self.name
 
     def clean(self) -> None:
-        from .lights import validate_params
-
         errors = validate_params(self.kind, self.params)
         if errors:
             raise ValidationError({"params": errors})

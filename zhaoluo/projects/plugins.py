@@ -6,7 +6,10 @@ import datetime as dt
 
 from zhaoluo.core import api_schema, scheduled
 
-from . import display  # noqa: F401 - adds the stage, medal and light filters to `{% load zl %}`
+from . import (
+    display,  # noqa: F401 - adds the stage, medal and light filters to `{% load zl %}`
+    lights,  # noqa: F401 - registers the light rule kinds LightRule.clean checks params against
+)
 from .choices import FundOrigin, Light, ProjectKind, Stage, TransitionKind
 
 
