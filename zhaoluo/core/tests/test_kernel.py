@@ -1,0 +1,62 @@
+"""The kernel knows no app (DESIGN rule 10): apps plug into its registries instead."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from zhaoluo.core import api_schema, privacy, roles, scheduled
+
+CORE = Path(__file__).resolve().parents[1]
+# The apps are the packages beside the kernel; the project's own modules (settings, wsgi) are not apps.
+APPS = {p.name for p in CORE.parent.iterdir() if (p / "__init__.py").exists()} - {"core"}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):  # function-level imports too
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _app(module: str) -> str:
+    return [*module.split("."), ""][1]
+
+
+def test_no_kernel_module_imports_an_app():
+    offenders = {
+        str(path.relative_to(CORE)): sorted(
+            name for name in _imported_modules(path) if name.split(".")[:1] == ["zhaoluo"] and _app(name) in APPS
+        )
+        for path in CORE.rglob("*.py")
+        if not {"tests", "migrations"} & set(path.relative_to(CORE).parts)
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}
+
+
+def test_the_apps_registered_their_steps_in_tick_order():
+    assert [step.name for step in scheduled.STEPS] == [
+        "lights",
+        "files",
+        "dormant",
+        "login_failures",
+        "audit_purge",
+        "approvals",
+        "supervision",
+        "meetings",
+        "notify",
+    ]
+
+
+def test_the_apps_registered_their_schema_enums_privacy_subjects_and_role_checks():
+    assert {choice.__name__ for choice in api_schema.NAMED_CHOICES} >= {"Stage", "Light", "Listing", "Role"}
+    assert [subject.kind for subject in privacy.subjects()] == ["enterprise", "user"]
+    for question in (roles.ADMIN_SITE, roles.AUDIT_READER, roles.PRIVACY_OFFICER, roles.UNMASK):
+        assert roles._CHECKS.get(question), question
+
+
+def test_an_unanswered_role_question_is_refused(world):
+    assert not roles.allows("no-such-question", world.sysadmin)
