@@ -60,3 +60,44 @@ def test_the_apps_registered_their_schema_enums_privacy_subjects_and_role_checks
 
 def test_an_unanswered_role_question_is_refused(world):
     assert not roles.allows("no-such-question", world.sysadmin)
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Every zhaoluo module (tests and migrations aside) → the zhaoluo modules it imports, anywhere in it."""
+    top = CORE.parent
+    modules = {}
+    for path in top.rglob("*.py"):
+        parts = path.relative_to(top.parent).with_suffix("").parts
+        if {"tests", "migrations"} & set(parts):
+            continue
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+                module = ".".join([*base, node.module] if node.module else base)
+                targets.update([module, *(f"{module}.{alias.name}" for alias in node.names)])
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def test_no_import_circles():
+    graph = _module_graph()
+    circles = []
+    for start in graph:
+        # A circle through `start`: a path from one of its imports back to it.
+        seen, stack = set(), list(graph[start])
+        while stack:
+            module = stack.pop()
+            if module == start:
+                circles.append(start)
+                break
+            if module not in seen:
+                seen.add(module)
+                stack.extend(graph[module])
+    assert circles == []
