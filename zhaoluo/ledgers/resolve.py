@@ -98,10 +98,8 @@ class Resolver:
     # Officials ---------------------------------------------------------------------------
     def _load_officials(self) -> dict[str, list[Official]]:
         if self._officials is None:
-            district = self.ctx.district
             by_name: dict[str, list[Official]] = {}
-            in_district = Q(unit__isnull=True) | Q(unit__region=district) | Q(unit__region__parent=district)
-            for official in Official.objects.filter(in_district).select_related("unit"):
+            for official in Official.objects.filter(district=self.ctx.district).select_related("unit"):
                 by_name.setdefault(official.name, []).append(official)
             self._officials = by_name
         return self._officials
@@ -124,7 +122,9 @@ class Resolver:
         self.ctx.unknown_name(row, key, message, name)
         if self.ctx.strict:
             return None
-        official = org_services.official_create(by=self.ctx.by, name=name, body=Body.GOVERNMENT if leader else "")
+        official = org_services.official_create(
+            by=self.ctx.by, name=name, body=Body.GOVERNMENT if leader else "", district=self.ctx.district
+        )
         self._load_officials()[name] = [official]
         return official
 
