@@ -205,9 +205,7 @@ def district_setup(*, by: User | None, code: str) -> Setup:
             created.append(found)
         elif found.level != level or found.parent_id != (parent.pk if parent else None):
             raise ValidationError(
-                {
-                    "district": f"已有地区代码 {node_code}（{found.name}），但级别或上级与行政区划代码表不符，请在系统管理中核对"
-                }
+                {"district": f"已有地区代码 {node_code}（{found.name}），但级别或上级与代码表不符，请在系统管理中核对"}
             )
         parent = found
     assert parent is not None
