@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from zhaoluo.core import audit, calendar, clock
 from zhaoluo.core.errors import PermissionDeniedError
@@ -60,8 +61,8 @@ def default_department(item: ApprovalItem, project: Project) -> Unit | None:
     """The catalogue names a department; the district's unit of that name handles it."""
     if not item.default_department:
         return None
-    unit = Unit.objects.filter(name=item.default_department).select_related("region").first()
-    return unit if unit is not None and unit_in_district(unit, project.district_id) else None
+    district = Q(region_id=project.district_id) | Q(region__parent_id=project.district_id)
+    return Unit.objects.filter(district, name=item.default_department).select_related("region").first()
 
 
 def derive_status(*, submitted_on: dt.date | None, decided_on: dt.date | None) -> str:

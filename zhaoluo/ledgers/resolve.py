@@ -72,7 +72,10 @@ class Resolver:
         return region
 
     # Units -------------------------------------------------------------------------------
-    def unit(self, row: int, key: str, name: str) -> Unit | None:
+    def unit(self, row: int, key: str, name: str, *, declares: bool = False) -> Unit | None:
+        """The district's unit of that name. A name only another district has is an error, not a
+        guess; the roster (`declares`) is where a district names its own units, so there a second
+        district's 区发改局 is created beside the first one's."""
         if not name:
             return None
         if self._units is None:
@@ -84,7 +87,7 @@ class Resolver:
         found = self._units.get(name)
         if found is not None:
             return found
-        if Unit.objects.filter(name=name).exists():
+        if not declares and Unit.objects.filter(name=name).exists():
             self.ctx.error(row, key, f"单位“{name}”不是本区单位", name)
             return None
         self.ctx.unknown_name(row, key, f"已新建单位“{name}”", name)

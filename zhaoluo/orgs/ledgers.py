@@ -91,7 +91,7 @@ def write(rows: Sequence[Row], ctx: ImportContext) -> None:
     for row in rows:
         errors_before = ctx.result.error_count
         v = row.values
-        unit = ctx.resolver.unit(row.number, "unit", v.get("unit") or "")
+        unit = ctx.resolver.unit(row.number, "unit", v.get("unit") or "", declares=True)
         if ctx.result.error_count > errors_before:
             continue
         body = v.get("body") or ""

@@ -57,7 +57,9 @@ class Region(models.Model):
 class Unit(BaseModel):
     """A department, township or park of the district government."""
 
-    name = models.CharField(_("单位名称"), max_length=100, unique=True)
+    # Unique within a district (services.unit_create), not across the install: every district has
+    # its own 区发改局.
+    name = models.CharField(_("单位名称"), max_length=100, db_index=True)
     kind = models.CharField(_("类型"), max_length=16, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     region = models.ForeignKey(
         Region,
@@ -71,6 +73,13 @@ class Unit(BaseModel):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="orgs_unit_region_name_unique",
+                violation_error_message="该地区已有同名单位",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from zhaoluo.core import audit
 
@@ -32,8 +33,14 @@ def region_create(*, by: User | None, code: str, name: str, level: str, parent: 
 
 @transaction.atomic
 def unit_create(*, by: User | None, name: str, region: Region, kind: str = UnitKind.DEPARTMENT) -> Unit:
+    """A unit of the district (or of one of its townships); its name is the district's own."""
     unit = Unit(name=name.strip(), region=region, kind=kind)
     unit.full_clean()
+    district = region.district()
+    if district is not None and (
+        Unit.objects.filter(name=unit.name).filter(Q(region=district) | Q(region__parent=district)).exists()
+    ):
+        raise ValidationError({"name": f"{district.name}已有单位“{unit.name}”"})
     unit.save()
     audit.record(actor=by, action="unit.created", obj=unit, after=audit.snapshot(unit))
     return unit

@@ -154,12 +154,16 @@ def test_a_leader_without_a_unit_is_neither_listed_nor_assignable_in_another_dis
     assert other_project.leader is None
 
 
-def test_a_roster_import_into_another_district_keeps_its_officials_apart(world: World, tmp_path):
-    import_roster(tmp_path, ROSTER[:4], "420607")
+def test_a_roster_import_into_another_district_keeps_its_officials_and_units_apart(world: World, tmp_path):
+    import_roster(tmp_path, ROSTER, "420607")
 
-    result = import_roster(tmp_path, ROSTER[:4], "420602")
+    result = import_roster(tmp_path, ROSTER, "420602")
 
     assert result.code == 0, result.err
+    assert "新增 5" in result.out
+    # Each district has its own 区发改局, and its own 张伟 in it.
+    assert set(Unit.objects.filter(name="区发改局").values_list("region__code", flat=True)) == {"420607", "420602"}
+    assert Official.objects.filter(name="张伟", unit__name="区发改局").count() == 2
     assert Official.objects.filter(name="刘明锋").count() == 2
     assert set(Official.objects.filter(name="刘明锋").values_list("district__code", flat=True)) == {
         "420607",
@@ -174,3 +178,13 @@ def test_a_leader_created_without_unit_or_district_is_refused(world: World):
     with pytest.raises(ValidationError, match="须指定所属区县"):
         services.official_create(by=None, name="无处安放", body=Body.GOVERNMENT)
     assert not Official.objects.filter(name="无处安放").exists()
+
+
+def test_a_unit_name_is_unique_within_a_district_townships_included(world: World):
+    from zhaoluo.orgs import services
+
+    with pytest.raises(ValidationError, match="襄州区已有单位“区发改局”"):
+        services.unit_create(by=None, name="区发改局", region=world.township)
+    other = services.unit_create(by=None, name="区发改局", region=world.other_district)
+    assert other.region == world.other_district
+    assert Unit.objects.filter(name="区发改局").count() == 2
