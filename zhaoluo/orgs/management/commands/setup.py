@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from zhaoluo.core import clock
 from zhaoluo.orgs import services
@@ -22,7 +23,9 @@ class Command(BaseCommand):
         try:
             result = services.district_setup(by=None, code=options["district"])
         except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from exc
+            # Said in Chinese alone (a CommandError would print an English "CommandError:" first).
+            self.stderr.write("；".join(exc.messages))
+            sys.exit(1)
         district = result.district
         chain = f"{district.parent.parent.name} / {district.parent.name} / {district.name}"  # type: ignore[union-attr]
         if result.created:
