@@ -9,6 +9,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("demo", "迁移数据库、载入演示区县并启动服务", "migrate, load the demo district and serve it"),
     ("serve", "启动网页和接口服务（--host, --port）", "serve the web UI and API (--host, --port)"),
     ("migrate", "创建或升级数据库结构", "create or upgrade the database schema"),
+    ("setup", "按区县代码建立本区组织机构（--district 420607）", "move a district in: province → city → district"),
     ("createuser", "新建登录账号（--role 角色）", "create a login (--role ROLE)"),
     ("stats", "计算年度指标（--year, --region, --format json|table）", "compute a year's figures"),
     ("tick", "定时任务：重算亮灯等（可每几分钟运行一次）", "scheduled work: recompute lights and more"),

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from zhaoluo.core import audit, calendar, clock
 from zhaoluo.core.errors import PermissionDeniedError
@@ -60,8 +61,8 @@ def default_department(item: ApprovalItem, project: Project) -> Unit | None:
     """The catalogue names a department; the district's unit of that name handles it."""
     if not item.default_department:
         return None
-    unit = Unit.objects.filter(name=item.default_department).select_related("region").first()
-    return unit if unit is not None and unit_in_district(unit, project.district_id) else None
+    district = Q(region_id=project.district_id) | Q(region__parent_id=project.district_id)
+    return Unit.objects.filter(district, name=item.default_department).select_related("region").first()
 
 
 def derive_status(*, submitted_on: dt.date | None, decided_on: dt.date | None) -> str:
@@ -323,3 +324,39 @@ def approvals_tick(today: dt.date | None = None) -> dict[str, int]:
                 if raise_late_problem(approval, today=today) is not None:
                     raised += 1
     return {"approvals_late_problems": raised}
+
+
+def approval_import(
+    *,
+    by: User | None,
+    project: Project,
+    item: ApprovalItem,
+    existing: Approval | None,
+    department: Unit | None,
+    status: str,
+    submitted_on: dt.date,
+    decided_on: dt.date | None,
+) -> tuple[Approval, str]:
+    """One row of the 审批台账 (inside the import's transaction): "created", "updated" or
+    "unchanged". History brought in raises no problems here: a decided one is over, and `tick`
+    raises the problem of one still late and open, as it does for any other."""
+    today = clock.today()
+    approval = existing or Approval(project=project, item=item, recorded_by=by)
+    before = audit.snapshot(approval, AUDITED) if existing is not None else {}
+    approval.department = department or (existing.department if existing else default_department(item, project))
+    approval.status, approval.submitted_on, approval.decided_on = status, submitted_on, decided_on
+    _check(approval, today)
+    compute(approval, today)
+    approval.full_clean(exclude=["problem", "recorded_by"], validate_unique=False)
+    after = audit.snapshot(approval, AUDITED)
+    if existing is not None:
+        old, new = audit.diff(before, after)
+        if not new:
+            return approval, "unchanged"
+        approval.version += 1
+        approval.save()
+        audit.record(actor=by, action="approval.imported", obj=approval, before=old, after=new, parent=project)
+        return approval, "updated"
+    approval.save()
+    audit.record(actor=by, action="approval.imported", obj=approval, after=after, parent=project)
+    return approval, "created"

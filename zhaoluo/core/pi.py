@@ -89,6 +89,13 @@ CATALOGUE: dict[str, PIField] = {
         retention="长期（责任追溯）",
         reason_unmasked="干部履职信息，责任到人须实名",
     ),
+    "orgs.Official.mobile": PIField(
+        label="干部手机",
+        purpose="督办、交办提醒和工作联系",
+        basis=STATUTORY_DUTY,
+        mask="phone",
+        retention="干部在册期间；调离或申请删除时清除",
+    ),
     "core.AuditEvent.actor_name": PIField(
         label="审计记录操作人姓名",
         purpose="安全审计、责任追溯",

@@ -87,7 +87,7 @@ def _units_and_officials(org: Org, rng: random.Random) -> None:
     taken = {leader.name for leader in org_data.LEADERS} | {row[0] for row in org_data.NAMED_OFFICIALS}
     for leader in org_data.LEADERS:
         org.officials[leader.name] = org_services.official_create(
-            by=None, name=leader.name, title=leader.title, rank=leader.rank, body=leader.body
+            by=None, name=leader.name, title=leader.title, rank=leader.rank, body=leader.body, district=org.district
         )
     for name, kind, township in org_data.unit_kinds():
         region = org.townships[township] if township else org.district

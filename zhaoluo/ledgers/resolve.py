@@ -83,7 +83,10 @@ class Resolver:
         return region
 
     # Units -------------------------------------------------------------------------------
-    def unit(self, row: int, key: str, name: str) -> Unit | None:
+    def unit(self, row: int, key: str, name: str, *, declares: bool = False) -> Unit | None:
+        """The district's unit of that name. A name only another district has is an error, not a
+        guess; the roster (`declares`) is where a district names its own units, so there a second
+        district's 区发改局 is created beside the first one's."""
         if not name:
             return None
         if self._units is None:
@@ -95,7 +98,7 @@ class Resolver:
         found = self._units.get(name)
         if found is not None:
             return found
-        if Unit.objects.filter(name=name).exists():
+        if not declares and Unit.objects.filter(name=name).exists():
             self.ctx.error(row, key, f"单位“{name}”不是本区单位", name)
             return None
         self.ctx.unknown_name(row, key, f"已新建单位“{name}”", name)
@@ -109,10 +112,8 @@ class Resolver:
     # Officials ---------------------------------------------------------------------------
     def _load_officials(self) -> dict[str, list[Official]]:
         if self._officials is None:
-            district = self.ctx.district
             by_name: dict[str, list[Official]] = {}
-            in_district = Q(unit__isnull=True) | Q(unit__region=district) | Q(unit__region__parent=district)
-            for official in Official.objects.filter(in_district).select_related("unit"):
+            for official in Official.objects.filter(district=self.ctx.district).select_related("unit"):
                 by_name.setdefault(official.name, []).append(official)
             self._officials = by_name
         return self._officials
@@ -135,7 +136,9 @@ class Resolver:
         self.ctx.unknown_name(row, key, message, name)
         if self.ctx.strict:
             return None
-        official = org_services.official_create(by=self.ctx.by, name=name, body=Body.GOVERNMENT if leader else "")
+        official = org_services.official_create(
+            by=self.ctx.by, name=name, body=Body.GOVERNMENT if leader else "", district=self.ctx.district
+        )
         self._load_officials()[name] = [official]
         return official
 

@@ -27,11 +27,11 @@ class UnitAdmin(SysadminModelAdmin):
 
 @admin.register(Official, site=site)
 class OfficialAdmin(SysadminModelAdmin):
-    list_display = ("name", "title", "rank", "unit", "body")
-    list_filter = ("body",)
+    list_display = ("name", "title", "rank", "unit", "body", "district")
+    list_filter = ("body", "district")
     search_fields = ("name", "title")
-    list_select_related = ("unit",)
-    autocomplete_fields = ("unit",)
+    list_select_related = ("unit", "district")
+    autocomplete_fields = ("unit", "district")
 
 
 # Users and roles are not edited here: the 安全管理员 manages them on their own page

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from zhaoluo.core.crypto import EncryptedEmailField
+from zhaoluo.core.crypto import EncryptedCharField, EncryptedEmailField
 from zhaoluo.core.models import BaseModel
 
 from .choices import Body, RegionLevel, Role, UnitKind
+
+# A roster's 手机 is a mainland mobile number: the platform texts and phones cadres on it.
+mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("手机号码应为 11 位大陆手机号（1 开头，第二位 3–9）"))
 
 region_code_validator = RegexValidator(
     r"^(\d{6}|\d{9}|\d{12})$",
@@ -28,11 +33,16 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # The district `zhaoluo setup` moved in first: the ledger commands work on it by default.
+    is_home = models.BooleanField(_("本平台区县"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("地区")
         verbose_name_plural = _("地区")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_home"], condition=models.Q(is_home=True), name="orgs_region_one_home"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -47,7 +57,9 @@ class Region(models.Model):
 class Unit(BaseModel):
     """A department, township or park of the district government."""
 
-    name = models.CharField(_("单位名称"), max_length=100, unique=True)
+    # Unique within a district (services.unit_create), not across the install: every district has
+    # its own 区发改局.
+    name = models.CharField(_("单位名称"), max_length=100, db_index=True)
     kind = models.CharField(_("类型"), max_length=16, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     region = models.ForeignKey(
         Region,
@@ -61,6 +73,13 @@ class Unit(BaseModel):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="orgs_unit_region_name_unique",
+                violation_error_message="该地区已有同名单位",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -76,6 +95,18 @@ class Official(BaseModel):
         Unit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="officials"
     )
     body = models.CharField(_("四大家"), max_length=16, choices=Body.choices, blank=True)
+    # Personal data: encrypted at rest, masked in exports (core/pi.py).
+    mobile = EncryptedCharField(_("手机"), max_length=20, blank=True, validators=[mobile_validator])
+    # Leaders of the 四大家 often have no unit; the district still says whose they are, so a
+    # second district on the same install neither lists nor assigns them.
+    district = models.ForeignKey(
+        Region,
+        verbose_name=_("所属区县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officials",
+    )
 
     class Meta:
         verbose_name = _("干部")
@@ -88,6 +119,12 @@ class Official(BaseModel):
     @property
     def is_leader(self) -> bool:
         return bool(self.body)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A cadre's unit settles the district; only a unit-less leader needs it said.
+        if self.unit_id is not None and self.district_id is None:
+            self.district = self.unit.region.district() if self.unit is not None else None
+        super().save(*args, **kwargs)
 
 
 class User(AbstractUser):

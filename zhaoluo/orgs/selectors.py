@@ -42,14 +42,18 @@ def units(*, user: Any) -> QuerySet[Unit]:
 
 
 def officials(*, user: Any) -> QuerySet[Official]:
-    """Cadres of the district's units, and leaders recorded without a unit (四大家 leaders)."""
+    """The district's officials: cadres of its units and its leaders without a unit (四大家)."""
     district_id = _district_id(user)
     if district_id is None:
         return Official.objects.none()
-    in_district = Q(unit__region_id=district_id) | Q(unit__region__parent_id=district_id)
-    return Official.objects.filter(in_district | Q(unit__isnull=True)).select_related("unit").order_by("name")
+    return Official.objects.filter(district_id=district_id).select_related("unit").order_by("name")
 
 
 def leaders(*, user: Any) -> QuerySet[Official]:
     """The 四大家 leaders a project can be assigned to."""
     return officials(user=user).exclude(body="").order_by("body", "name")
+
+
+def home_district() -> Region | None:
+    """The district `zhaoluo setup` moved in first, if any: the ledger commands' default."""
+    return Region.objects.filter(is_home=True, level=RegionLevel.DISTRICT).first()

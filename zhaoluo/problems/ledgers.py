@@ -44,15 +44,19 @@ COLUMNS = [
         partial(p.choice, options=CATEGORY_BY_LABEL, default=Category.OTHER),
         help="用地 / 用工 / 融资 / 用电用气 / 审批 / 基础设施 / 供应链 / 政策 / 其他，空白为其他",
     ),
-    Column("unit", "责任单位", p.text, required=True, help="必填，本区单位名称；系统中没有的将新建并提示"),
+    Column(
+        "unit",
+        "责任单位",
+        p.text,
+        help="本区单位名称，与办结时限同填；两者都空为待交办。系统中没有的单位将新建并提示",
+    ),
     Column("owner", "责任人", p.text, help="干部姓名；系统中没有的将新建并提示"),
     Column("raised_on", "提出日期", p.date, required=True, help=f"必填。{DATE_HELP}", number_format=DATE_FORMAT),
     Column(
         "due_on",
         "办结时限",
         p.date,
-        required=True,
-        help=f"必填，不早于提出日期。{DATE_HELP}",
+        help=f"与责任单位同填，不早于提出日期；两者都空为待交办。{DATE_HELP}",
         number_format=DATE_FORMAT,
     ),
     Column("resolved_on", "办结日期", p.date, help=f"不早于提出日期。{DATE_HELP}", number_format=DATE_FORMAT),
@@ -60,7 +64,7 @@ COLUMNS = [
         "satisfaction",
         "满意度",
         partial(p.choice, options=SATISFACTION_BY_LABEL),
-        help="满意 / 基本满意 / 不满意；须已办结",
+        help="满意 / 基本满意 / 不满意；须已办结。不满意后重新办理的问题不填（评价留在其历史中）",
     ),
 ]
 FIELD_TO_KEY = {"project": "project_code", "enterprise": "enterprise_uscc"}
@@ -75,6 +79,13 @@ def check_row(values: Values) -> list[tuple[str, str]]:
         errors.append(("resolved_on", "办结日期不能早于提出日期"))
     if values.get("satisfaction") and not resolved:
         errors.append(("satisfaction", "未办结的问题不能评价满意度"))
+    has_unit = bool(values.get("unit"))
+    if has_unit and not due:
+        errors.append(("due_on", "填写了责任单位时须填写办结时限"))
+    if due and not has_unit:
+        errors.append(("unit", "填写了办结时限时须填写责任单位"))
+    if resolved and not has_unit:
+        errors.append(("unit", "已办结的问题须填写责任单位"))
     return errors
 
 
@@ -91,8 +102,11 @@ def _links(rows: Sequence[Row], ctx: ImportContext) -> tuple[dict[str, Project],
     return projects, enterprises
 
 
-def _status(existing: Problem | None, resolved: bool) -> str:
-    """A ledger never closes (销号 is the raiser's act) and never un-closes silently."""
+def _status(existing: Problem | None, resolved: bool, assigned: bool) -> str:
+    """A ledger never closes (销号 is the raiser's act) and never un-closes silently; a row
+    without 责任单位 and 办结时限 is still waiting to be assigned (待交办)."""
+    if not assigned:
+        return Status.PENDING
     if resolved:
         if existing is not None and existing.status == Status.CLOSED:
             return Status.CLOSED
@@ -108,7 +122,10 @@ def write(rows: Sequence[Row], ctx: ImportContext) -> None:
     present = set(ctx.shown)
     projects, enterprises = _links(rows, ctx)
     codes = [r.values["code"] for r in rows if r.values.get("code")]
-    existing = {pr.code: pr for pr in Problem.objects.select_for_update().filter(code__in=codes)}
+    existing = {
+        pr.code: pr
+        for pr in Problem.objects.select_for_update(of=("self",)).select_related("project").filter(code__in=codes)
+    }
     events = []
     for row in rows:
         errors_before = ctx.result.error_count
@@ -119,12 +136,19 @@ def write(rows: Sequence[Row], ctx: ImportContext) -> None:
             ctx.error(row.number, "code", "该问题属于其他区，不能在本区导入", code)
             continue
         project = projects.get(v["project_code"]) if v.get("project_code") else None
+        if not v.get("project_code") and target is not None and target.project is not None and not target.project.code:
+            # A project without a 项目编号 cannot be named in the ledger; its blank keeps the link.
+            project = target.project
         if v.get("project_code") and project is None:
             ctx.error(row.number, "project_code", "本区没有该编号的项目", v["project_code"])
         enterprise = enterprises.get(v["enterprise_uscc"]) if v.get("enterprise_uscc") else None
         if v.get("enterprise_uscc") and enterprise is None:
             ctx.error(row.number, "enterprise_uscc", "本区没有该信用代码的企业", v["enterprise_uscc"])
-        unit = ctx.resolver.unit(row.number, "unit", v["unit"])
+        unit = ctx.resolver.unit(row.number, "unit", v.get("unit") or "")
+        if not v.get("unit") and target is not None and target.status != Status.PENDING:
+            ctx.error(
+                row.number, "unit", f"该问题当前为“{target.get_status_display()}”，不能清空责任单位和办结时限", ""
+            )
         owner = ctx.resolver.official(row.number, "owner", v.get("owner") or "") if "owner" in present else None
         if ctx.result.error_count > errors_before:
             continue
@@ -144,7 +168,11 @@ def write(rows: Sequence[Row], ctx: ImportContext) -> None:
             fields["owner"] = owner
         if "satisfaction" in present:
             fields["satisfaction"] = v.get("satisfaction") or ""
-        fields["status"] = _status(target, fields["resolved_on"] is not None)
+            if not v.get("resolved_on") and target is not None and target.resolved_on is None:
+                # Reopened after 不满意: the rating stays on the record (and in its history);
+                # the ledger shows an open problem without one.
+                fields["satisfaction"] = target.satisfaction
+        fields["status"] = _status(target, fields["resolved_on"] is not None, unit is not None)
         problem = target or Problem(district=ctx.district, raiser=None, code=code or "WT-PENDING")
         before = audit.snapshot(problem, AUDITED) if target is not None else {}
         for name, value in fields.items():
@@ -200,7 +228,8 @@ def export_rows(queryset: QuerySet[Problem]) -> Iterator[list[Cell]]:
             pr.raised_on,
             pr.due_on,
             pr.resolved_on,
-            str(Satisfaction(pr.satisfaction).label) if pr.satisfaction else "",
+            # A problem reopened after 不满意 is open again: no 办结日期, so no 满意度 either.
+            str(Satisfaction(pr.satisfaction).label) if pr.satisfaction and pr.resolved_on else "",
         ]
 
 

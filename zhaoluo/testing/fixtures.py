@@ -90,7 +90,9 @@ def world(db: None) -> World:
     center = Unit.objects.create(name="区招商服务中心", region=district)
     lead_unit = Unit.objects.create(name="区发改局", region=district)
     township_unit = Unit.objects.create(name="双沟镇人民政府", kind=UnitKind.TOWNSHIP, region=township)
-    leader_official = Official.objects.create(name="王海", title="副区长", rank="副处级", body=Body.GOVERNMENT)
+    leader_official = Official.objects.create(
+        name="王海", title="副区长", rank="副处级", body=Body.GOVERNMENT, district=district
+    )
     member = Official.objects.create(name="李专", title="科员", rank="科员", unit=lead_unit)
     lead_member = Official.objects.create(name="赵牵头", title="副局长", rank="副科级", unit=lead_unit)
     enterprise = f.EnterpriseFactory.create(district=district, township=township, name="襄阳盼盼食品有限公司")

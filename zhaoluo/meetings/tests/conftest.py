@@ -45,8 +45,12 @@ def make_problem(world, project, code, *, due_on, status=Status.ASSIGNED, raised
 
 @pytest.fixture
 def leaders(world) -> Leaders:
-    mayor = Official.objects.create(name="刘明锋", title="区委副书记、区长", rank="正处级", body=Body.GOVERNMENT)
-    secretary = Official.objects.create(name="黄进", title="区委书记", rank="正处级", body=Body.PARTY)
+    mayor = Official.objects.create(
+        name="刘明锋", title="区委副书记、区长", rank="正处级", body=Body.GOVERNMENT, district=world.district
+    )
+    secretary = Official.objects.create(
+        name="黄进", title="区委书记", rank="正处级", body=Body.PARTY, district=world.district
+    )
     User.objects.filter(pk=world.principal.pk).update(official=mayor)
     world.principal.refresh_from_db()
     f.UserFactory.create(username="shuji", role=Role.PRINCIPAL, region=world.district, official=secretary)

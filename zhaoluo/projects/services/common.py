@@ -76,7 +76,7 @@ def project_rule_errors(project: Project) -> dict[str, str]:
     errors: dict[str, str] = {}
     if project.leader is not None and not project.leader.is_leader:
         errors["leader"] = "包保领导须为“四大家”（区委、区人大、区政府、区政协）领导"
-    elif project.leader is not None and not unit_in_district(project.leader.unit, project.district_id):
+    elif project.leader is not None and project.leader.district_id != project.district_id:
         errors["leader"] = "包保领导不是本区干部"
     if project.lead_unit is not None and not unit_in_district(project.lead_unit, project.district_id):
         errors["lead_unit"] = "牵头单位不是本区单位"

@@ -262,7 +262,7 @@ def test_form_errors_are_shown_in_chinese_naming_the_field(world):
 
 def test_a_service_rule_becomes_an_error_on_the_field(world):
     # Leaders must come from the 四大家: the service says so, on the leader field.
-    other_leader = f.OfficialFactory.create(name="普通干部")
+    other_leader = f.OfficialFactory.create(name="普通干部", district=world.district)
     client = world.client_for(world.investment)
     form = client.get(reverse("projects:edit", args=[world.project.pk])).context["form"]
     assert other_leader not in form.fields["leader"].queryset  # the picker offers leaders only
@@ -371,7 +371,7 @@ def test_terminating_needs_a_reason_and_reopening_brings_it_back(world):
 
 def test_setting_the_task_force_with_one_lead(world):
     p = world.project
-    newcomer = f.OfficialFactory.create(name="钱新")
+    newcomer = f.OfficialFactory.create(name="钱新", district=world.district)
     client = world.client_for(world.investment)
     bad = client.post(
         reverse("projects:task_force", args=[p.pk]),

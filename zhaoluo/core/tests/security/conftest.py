@@ -110,7 +110,7 @@ def targets_for(project: Project, by: Any) -> Targets:
 
 def _meeting_of(project: Project) -> Meeting:
     """A planned meeting on `project`: its 包保领导 chairs (or a leader of no persona), its 专班 lead is invited."""
-    chair = project.leader or f.LeaderFactory.create(name=f"{project.name}协调领导")
+    chair = project.leader or f.LeaderFactory.create(name=f"{project.name}协调领导", district=project.district)
     meeting = Meeting.objects.create(
         district=project.district,
         year=2021,
