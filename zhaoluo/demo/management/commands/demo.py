@@ -30,7 +30,8 @@ class Command(BaseCommand):
         if is_empty():
             self.stdout.write("正在载入演示区县：襄州区（2019—2021年一季度）…")
             started = time.monotonic()
-            result = load()
+            # On stderr, unstyled: progress, not an error; stdout stays the summary and the logins.
+            result = load(progress=lambda line: self.stderr.write(line, style_func=str))
             self.stdout.write(
                 f"已载入：项目 {result.projects} 个，企业 {result.enterprises} 家，干部 {result.officials} 名，"
                 f"资金到位记录 {result.funds} 条，用时 {time.monotonic() - started:.1f} 秒"
