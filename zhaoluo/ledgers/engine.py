@@ -26,11 +26,13 @@ from zhaoluo.orgs.models import Region, User
 from .files import FileRejected, Limits, detect_format, open_sheet
 from .models import ImportRun
 from .resolve import Resolver
+from .sheets import UNCALCULATED
 from .spec import Column, Kind, Row, header_key
 from .xlsx import FORMULA_STARTS
 
 _HEADER_SCAN_ROWS = 30
 _UNIT_SUFFIX = re.compile(r"^(.*)\((.*)\)$")
+UNCALCULATED_MESSAGE = "公式没有计算结果，请在 Excel 中重新计算后保存"
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,8 @@ def run_import(
         result.sha256 = sha256_of(path)
         sheet = open_sheet(path, file_format)
         ctx = ImportContext(kind=kind, by=by, district=district, strict=strict, result=result)
+        for note in sheet.notes:
+            ctx.warn(1, "", note)
         header = _read_header(sheet.rows, kind, ctx)
         if header is None or ctx.has_errors:
             return result
@@ -311,6 +315,10 @@ def _parse_row(number: int, cells: list[Any], header: Header, kind: Kind, ctx: I
     for index, column in header.columns:
         cell = _unquoted(cells[index]) if index < len(cells) else None
         raw[column.key] = cell
+        if cell is UNCALCULATED:
+            ctx.error(number, column.key, UNCALCULATED_MESSAGE)
+            ok = False
+            continue
         if column.required and is_blank(cell):
             ctx.error(number, column.key, "必填，不能为空", cell)
             ok = False
@@ -342,13 +350,29 @@ def _first_in_file(row: Row, kind: Kind, seen: dict[str, dict[Any, int]], ctx: I
         earlier = seen[slot].get(value)
         if earlier is not None:
             if earlier not in reported:
-                column = "" if slot == "__key__" else slot
-                ctx.error(row.number, column, f"与第{earlier}行重复", row.raw.get(slot))
+                if slot == "__key__":
+                    column, shown = _key_columns(kind, value, row, ctx)
+                else:
+                    column, shown = slot, row.raw.get(slot)
+                ctx.error(row.number, column, f"与第{earlier}行重复", shown)
                 reported.add(earlier)
             ok = False
         else:
             seen[slot][value] = row.number
     return ok
+
+
+def _key_columns(kind: Kind, key: Any, row: Row, ctx: ImportContext) -> tuple[str, Any]:
+    """The column(s) a repeated record key is reported against, as the file writes them, and
+    the cell value shown: a clerk looks for `第13行 项目编号`, not for a bare row."""
+    keys = kind.column_keys()
+    if isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str) and key[0] in keys:
+        return key[0], row.raw.get(key[0])
+    named = [k for k in kind.key_columns if k in ctx.shown and not is_blank(row.raw.get(k))]
+    if len(named) == 1:
+        return named[0], row.raw.get(named[0])
+    # A composite key (资金: 项目 + 期间 + 来源) names each of its columns; the value is left out.
+    return "、".join(ctx.header(k) for k in named), None
 
 
 def _write(chunk: Sequence[Row], kind: Kind, ctx: ImportContext) -> None:
