@@ -33,6 +33,7 @@ from zhaoluo.accounts.authentication import GatedTokenAuthentication
 from . import idempotency, parsing
 from .api import validation_fields
 from .uploads import validate_evidence
+from .validators import validate_plausible_date
 
 if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
@@ -213,7 +214,10 @@ def unscoped(queryset: Callable[[], QuerySet[Any]]) -> Callable[..., QuerySet[An
 
 def date_field(label: str, **kwargs: Any) -> serializers.DateField:
     return serializers.DateField(
-        label=label, error_messages={"invalid": "应为真实存在的日期，格式 YYYY-MM-DD"}, **kwargs
+        label=label,
+        error_messages={"invalid": "应为真实存在的日期，格式 YYYY-MM-DD"},
+        validators=[validate_plausible_date],
+        **kwargs,
     )
 
 
@@ -223,6 +227,7 @@ def month_field(label: str, **kwargs: Any) -> serializers.DateField:
         input_formats=["%Y-%m", "%Y-%m-%d"],
         error_messages={"invalid": "应为真实存在的月份，格式 YYYY-MM（或该月任一天 YYYY-MM-DD）"},
         help_text="YYYY-MM 或该月任一日期",
+        validators=[validate_plausible_date],
         **kwargs,
     )
 

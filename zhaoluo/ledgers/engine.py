@@ -67,6 +67,7 @@ class ImportResult:
     file_error: str = ""  # the whole file was refused before reading rows
     run_id: int | None = None
     header_row: int = 0
+    not_sampled: int = 0  # rows of a long dry run checked but not run through the writers
 
     @property
     def ok(self) -> bool:
@@ -78,10 +79,17 @@ class ImportResult:
 
     def summary(self) -> str:
         verb = "校验（未写入）" if self.dry_run else ("已导入" if self.ok else "已拒绝（未写入）")
-        return (
+        summary = (
             f"{verb}：读取 {self.rows_read} 行，新增 {self.created}，更新 {self.updated}，"
             f"未变 {self.unchanged}，警告 {len(self.warnings)}，错误 {self.error_count}"
         )
+        return summary + self.sample_note
+
+    @property
+    def sample_note(self) -> str:
+        if not self.not_sampled:
+            return ""
+        return f"（新增、更新、未变及名称提示按前 {self.rows_read - self.not_sampled} 行统计；确认导入时全部重新校验）"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -196,6 +204,9 @@ def run_import(
         if header is None or ctx.has_errors:
             return result
         here = context.current()
+        if dry_run:
+            _dry_run(sheet.rows, header, kind, ctx, chunk_size, here.ip)
+            return result
         with context.using(context.RequestContext(ip=here.ip, source="import")), transaction.atomic():
             _import_rows(sheet.rows, header, kind, ctx, chunk_size)
             # Parsing reports as it reads and writers at the end of a chunk; the clerk works
@@ -284,20 +295,65 @@ def _unknown_header(number: int, shown: str, kind: Kind, ctx: ImportContext) -> 
 def _import_rows(
     rows: Iterator[tuple[int, list[Any]]], header: Header, kind: Kind, ctx: ImportContext, chunk_size: int
 ) -> None:
-    seen: dict[str, dict[Any, int]] = {key: {} for key in ("__key__", *kind.unique_in_file)}
     chunk: list[Row] = []
-    for number, cells in rows:
-        if all(is_blank(c) for c in cells):
-            continue
-        ctx.result.rows_read += 1
-        row = _parse_row(number, cells, header, kind, ctx)
-        if row is not None and _first_in_file(row, kind, seen, ctx):
-            chunk.append(row)
+    for row in _checked_rows(rows, header, kind, ctx):
+        chunk.append(row)
         if len(chunk) >= chunk_size:
             _write(chunk, kind, ctx)
             chunk = []
     if chunk:
         _write(chunk, kind, ctx)
+
+
+def _checked_rows(
+    rows: Iterator[tuple[int, list[Any]]], header: Header, kind: Kind, ctx: ImportContext
+) -> Iterator[Row]:
+    """Every data row parsed and checked on its own and against the file (no database): the rows
+    fit to write. Stops the file at ZHAOLUO_LEDGER_MAX_ROWS data rows."""
+    max_rows: int = settings.ZHAOLUO_LEDGER_MAX_ROWS
+    seen: dict[str, dict[Any, int]] = {key: {} for key in ("__key__", *kind.unique_in_file)}
+    for number, cells in rows:
+        if all(is_blank(c) for c in cells):
+            continue
+        ctx.result.rows_read += 1
+        if ctx.result.rows_read > max_rows:
+            raise FileRejected(too_many_rows(max_rows))
+        row = _parse_row(number, cells, header, kind, ctx)
+        if row is not None and _first_in_file(row, kind, seen, ctx):
+            yield row
+
+
+def _dry_run(
+    rows: Iterator[tuple[int, list[Any]]],
+    header: Header,
+    kind: Kind,
+    ctx: ImportContext,
+    chunk_size: int,
+    ip: str | None,
+) -> None:
+    """Validate without holding the write lock for the file's length. Every row is parsed and
+    checked outside any transaction; the writers (names to resolve, records to compare) then
+    run, rolled back, on the first ZHAOLUO_LEDGER_PREVIEW_ROWS rows only. SQLite transactions
+    begin IMMEDIATE, so the old whole-file dry run locked out every writer, logins included,
+    for minutes. A file within the sample is previewed exactly as confirming will do; a longer
+    one says its counts are the sample's, and confirming checks everything again."""
+    sample_size: int = settings.ZHAOLUO_LEDGER_PREVIEW_ROWS
+    sample: list[Row] = []
+    for row in _checked_rows(rows, header, kind, ctx):
+        if len(sample) < sample_size:
+            sample.append(row)
+        else:
+            ctx.result.not_sampled += 1
+    with context.using(context.RequestContext(ip=ip, source="import")), transaction.atomic():
+        for start in range(0, len(sample), chunk_size):
+            _write(sample[start : start + chunk_size], kind, ctx)
+        transaction.set_rollback(True)
+    ctx.result.errors.sort(key=lambda issue: issue.row)
+    ctx.result.warnings.sort(key=lambda issue: issue.row)
+
+
+def too_many_rows(max_rows: int) -> str:
+    return f"文件超过每次导入 {max_rows} 行数据的上限，请拆分为几个文件分别导入"
 
 
 def _unquoted(cell: Any) -> Any:

@@ -30,6 +30,9 @@ _MACRO_TYPES = ("macroEnabled", "vbaProject")
 _CHUNK = 1 << 20
 # Small members (styles, rels) compress far better than 100:1 without being bombs.
 _RATIO_FLOOR = 1 << 20
+# Rows above the data that a row count before reading may include: title rows and the header
+# (the engine looks for the header in the first 30 rows); the engine then counts data rows exactly.
+_HEADER_ALLOWANCE = 31
 
 
 class FileRejected(Exception):
@@ -200,7 +203,31 @@ def open_sheet(path: Path, file_format: str) -> Sheet:
     if file_format == XLSX:
         return _open_xlsx(path)
     encoding = detect_encoding(path)
+    if _csv_records_over(path, encoding, settings.ZHAOLUO_LEDGER_MAX_ROWS + _HEADER_ALLOWANCE):
+        raise FileRejected(_too_many_rows())
     return Sheet(_csv_rows(path, encoding), encoding=encoding)
+
+
+def _too_many_rows() -> str:
+    from .engine import too_many_rows
+
+    return too_many_rows(settings.ZHAOLUO_LEDGER_MAX_ROWS)
+
+
+def _csv_records_over(path: Path, encoding: str, limit: int) -> bool:
+    """Whether the CSV has more than `limit` records. Line breaks bound the count from above
+    (a quoted cell may span lines), so only a file with that many lines is read as CSV."""
+    lines = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            lines += chunk.count(b"\n")
+    if lines <= limit:
+        return False
+    with path.open("r", encoding=encoding, newline="") as handle:
+        try:
+            return sum(1 for _ in csv.reader(handle)) > limit
+        except csv.Error:
+            return False  # the reader names the broken row
 
 
 def _open_xlsx(path: Path) -> Sheet:
@@ -212,6 +239,13 @@ def _open_xlsx(path: Path) -> Sheet:
         if choice is None:
             workbook.close()
             raise FileRejected("工作簿中没有可见的工作表，请在 Excel 中取消隐藏要导入的工作表")
+        with zipfile.ZipFile(path) as archive:
+            part = sheets.sheet_part(archive, choice.name)
+        # Before calamine loads the sheet (all of it, in memory): a million-row sheet is refused
+        # in the time it takes to inflate it once.
+        if sheets.row_count(path, part) > settings.ZHAOLUO_LEDGER_MAX_ROWS + _HEADER_ALLOWANCE:
+            workbook.close()
+            raise FileRejected(_too_many_rows())
         sheet = workbook.get_sheet_by_name(choice.name)
     except FileRejected:
         raise
@@ -222,8 +256,6 @@ def _open_xlsx(path: Path) -> Sheet:
         names = "、".join(f"“{name}”" for name in choice.hidden)
         notes.append(f"工作簿中有隐藏的工作表{names}，未导入；导入的是第一个可见的工作表“{choice.name}”")
     rows = _xlsx_rows(workbook, sheet)
-    with zipfile.ZipFile(path) as archive:
-        part = sheets.sheet_part(archive, choice.name)
     uncalculated = sheets.uncalculated_cells(path, part)
     if uncalculated:
         rows = sheets.marked_rows(rows, uncalculated, first_column=sheet.start[1] if sheet.start else 0)

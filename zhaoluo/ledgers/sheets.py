@@ -109,6 +109,33 @@ def uncalculated_cells(path: Path, part: str | None) -> dict[int, list[int]]:
             return _scan(stream)
 
 
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
+def row_count(path: Path, part: str | None) -> int:
+    """The worksheet's <row> elements, counted on the streamed bytes without parsing: Excel
+    writes one per row holding a value or a format, so this bounds the data rows from above."""
+    if part is None:
+        return 0
+    count = 0
+    tail = b""
+    with zipfile.ZipFile(path) as archive:
+        try:
+            member = archive.getinfo(part)
+        except KeyError:
+            return 0
+        with archive.open(member) as stream:
+            while chunk := stream.read(_CHUNK):
+                window = tail + chunk
+                # Tags starting in the last 32 bytes (perhaps cut by the chunk's edge) are
+                # counted with the next chunk, the others now: each exactly once.
+                cut = max(0, len(window) - 32)
+                count += sum(1 for match in _ROW_TAG.finditer(window) if match.start() < cut)
+                tail = window[cut:]
+        count += len(_ROW_TAG.findall(tail))
+    return count
+
+
 def _has_formula(stream: IO[bytes]) -> bool:
     tail = b""
     while chunk := stream.read(_CHUNK):

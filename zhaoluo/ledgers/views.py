@@ -96,7 +96,13 @@ def ledger_import(request: AuthedRequest, kind_name: str) -> HttpResponse:
             strict = form.cleaned_data["strict"]
             try:
                 result = services.ledger_import(
-                    kind=kind, path=path, file_name=name, by=request.user, district=district, dry_run=True, strict=strict
+                    kind=kind,
+                    path=path,
+                    file_name=name,
+                    by=request.user,
+                    district=district,
+                    dry_run=True,
+                    strict=strict,
                 )
             except BaseException:
                 path.unlink(missing_ok=True)

@@ -142,7 +142,7 @@ def test_one_project_named_by_code_in_one_row_and_by_name_in_another_is_a_repeat
 
 def test_funds_of_a_month_still_to_come_are_refused(world, tmp_path):
     load("projects", "projects_2020.csv")
-    rows = [FUNDS_HEADER, ["XZ2020-013", "", "2099-01", "100", "省外"]]
+    rows = [FUNDS_HEADER, ["XZ2020-013", "", "2050-01", "100", "省外"]]
     result = zhaoluo("import", "funds", str(write_csv(tmp_path / "funds.csv", rows)))
     assert result.code == 2
     assert result.errors == ["第2行 期间: 不能登记未来月份的到位资金"]
