@@ -23,7 +23,7 @@ from zhaoluo.core import audit, context
 from zhaoluo.core.parsing import ParseError, is_blank, normalise, text
 from zhaoluo.orgs.models import Region, User
 
-from .files import FileRejected, Limits, detect_format, open_sheet
+from .files import FileRejected, Limits, detect_format, open_sheet, too_many_rows
 from .models import ImportRun
 from .resolve import Resolver
 from .sheets import UNCALCULATED
@@ -350,10 +350,6 @@ def _dry_run(
         transaction.set_rollback(True)
     ctx.result.errors.sort(key=lambda issue: issue.row)
     ctx.result.warnings.sort(key=lambda issue: issue.row)
-
-
-def too_many_rows(max_rows: int) -> str:
-    return f"文件超过每次导入 {max_rows} 行数据的上限，请拆分为几个文件分别导入"
 
 
 def _unquoted(cell: Any) -> Any:

@@ -208,9 +208,11 @@ def open_sheet(path: Path, file_format: str) -> Sheet:
     return Sheet(_csv_rows(path, encoding), encoding=encoding)
 
 
-def _too_many_rows() -> str:
-    from .engine import too_many_rows
+def too_many_rows(max_rows: int) -> str:
+    return f"文件超过每次导入 {max_rows} 行数据的上限，请拆分为几个文件分别导入"
 
+
+def _too_many_rows() -> str:
     return too_many_rows(settings.ZHAOLUO_LEDGER_MAX_ROWS)
 
 
