@@ -262,7 +262,7 @@ ZHAOLUO_LEDGER_MAX_ERRORS = env.int("ZHAOLUO_LEDGER_MAX_ERRORS", default=5000)
 ZHAOLUO_LEDGER_MAX_ROWS = env.int("ZHAOLUO_LEDGER_MAX_ROWS", default=200_000)
 # A dry run (the web preview) runs the writers, rolled back, on this many rows only; every row
 # is still parsed and checked, without a transaction (docs/ledgers.md).
-ZHAOLUO_LEDGER_PREVIEW_ROWS = env.int("ZHAOLUO_LEDGER_PREVIEW_ROWS", default=5000)
+ZHAOLUO_LEDGER_PREVIEW_ROWS = env.int("ZHAOLUO_LEDGER_PREVIEW_ROWS", default=2000)
 ZHAOLUO_LEDGER_UPLOAD_DIR = Path(env.str("ZHAOLUO_LEDGER_UPLOAD_DIR", default=str(VAR_DIR / "generated" / "ledgers")))
 # Notifications (zhaoluo/notify, docs/notifications.md). Outside channels are configured on the
 # 通知渠道 page; these are the delivery mechanics.
