@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "zhaoluo.core.middleware.RequestContextMiddleware",
     "zhaoluo.core.middleware.NoStoreMiddleware",
     "zhaoluo.core.middleware.DeniedAccessAuditMiddleware",
+    # Last, so a view's "database is locked" becomes a 503 with a message (core/busy.py).
+    "zhaoluo.core.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoluo.urls"
@@ -244,6 +246,11 @@ ZHAOLUO_PLATFORM_NAME = "招落通"
 # The platform's "today" (YYYY-MM-DD), for the demo only: see core/clock.py. Unset in production.
 ZHAOLUO_TODAY = env.str("ZHAOLUO_TODAY", default="") or None
 
+# Dates a record may carry (core/dates.py plausible_window): forms, API, ledgers and models
+# refuse anything outside [ZHAOLUO_DATE_MIN, today + ZHAOLUO_DATE_MAX_YEARS_AHEAD years].
+ZHAOLUO_DATE_MIN = env.str("ZHAOLUO_DATE_MIN", default="2000-01-01")
+ZHAOLUO_DATE_MAX_YEARS_AHEAD = env.int("ZHAOLUO_DATE_MAX_YEARS_AHEAD", default=30)
+
 # Ledger import (shared/LEDGERS.md). Everything is refused before parsing when it exceeds these.
 ZHAOLUO_LEDGER_MAX_BYTES = env.int("ZHAOLUO_LEDGER_MAX_BYTES", default=20 * 1024 * 1024)
 # Excel's own shared strings keep a 100,000-row ledger near 60 MiB unzipped; inline strings
@@ -252,6 +259,11 @@ ZHAOLUO_LEDGER_MAX_UNZIPPED_BYTES = env.int("ZHAOLUO_LEDGER_MAX_UNZIPPED_BYTES",
 ZHAOLUO_LEDGER_MAX_RATIO = env.int("ZHAOLUO_LEDGER_MAX_RATIO", default=100)
 ZHAOLUO_LEDGER_MAX_MEMBERS = env.int("ZHAOLUO_LEDGER_MAX_MEMBERS", default=1000)
 ZHAOLUO_LEDGER_MAX_ERRORS = env.int("ZHAOLUO_LEDGER_MAX_ERRORS", default=5000)
+# Data rows per file: a 1,048,575-row sheet fits in 20 MiB and once held the database for 7 minutes.
+ZHAOLUO_LEDGER_MAX_ROWS = env.int("ZHAOLUO_LEDGER_MAX_ROWS", default=200_000)
+# A dry run (the web preview) runs the writers, rolled back, on this many rows only; every row
+# is still parsed and checked, without a transaction (docs/ledgers.md).
+ZHAOLUO_LEDGER_PREVIEW_ROWS = env.int("ZHAOLUO_LEDGER_PREVIEW_ROWS", default=2000)
 ZHAOLUO_LEDGER_UPLOAD_DIR = Path(env.str("ZHAOLUO_LEDGER_UPLOAD_DIR", default=str(VAR_DIR / "generated" / "ledgers")))
 # Notifications (zhaoluo/notify, docs/notifications.md). Outside channels are configured on the
 # 通知渠道 page; these are the delivery mechanics.

@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from . import idempotency, parsing
 from .api import validation_fields
 from .uploads import validate_evidence
+from .validators import validate_plausible_date
 
 if TYPE_CHECKING:
     # settings.AUTH_USER_MODEL, as django-stubs resolves it (the kernel imports no app).
@@ -208,7 +209,10 @@ def unscoped(queryset: Callable[[], QuerySet[Any]]) -> Callable[..., QuerySet[An
 
 def date_field(label: str, **kwargs: Any) -> serializers.DateField:
     return serializers.DateField(
-        label=label, error_messages={"invalid": "应为真实存在的日期，格式 YYYY-MM-DD"}, **kwargs
+        label=label,
+        error_messages={"invalid": "应为真实存在的日期，格式 YYYY-MM-DD"},
+        validators=[validate_plausible_date],
+        **kwargs,
     )
 
 
@@ -218,6 +222,7 @@ def month_field(label: str, **kwargs: Any) -> serializers.DateField:
         input_formats=["%Y-%m", "%Y-%m-%d"],
         error_messages={"invalid": "应为真实存在的月份，格式 YYYY-MM（或该月任一天 YYYY-MM-DD）"},
         help_text="YYYY-MM 或该月任一日期",
+        validators=[validate_plausible_date],
         **kwargs,
     )
 

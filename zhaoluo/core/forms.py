@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import parsing
+from .validators import validate_plausible_date
 
 
 def style_form(form: forms.BaseForm) -> forms.BaseForm:
@@ -49,6 +50,11 @@ class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_form(self)  # type: ignore[arg-type]
+        # Every date typed into a form lies in the plausible window (core/dates.py), reported
+        # against its field before any service runs. The fields are this form's own copies.
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+                field.validators.append(validate_plausible_date)
 
 
 class DateInput(forms.DateInput):

@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_plausible_date
 
 
 class BaseModel(models.Model):
@@ -21,6 +23,28 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """Every date of a record lies in the plausible window (core/dates.py): every write path
+        runs full_clean, so a form, the API, the admin and a service all refuse `0189-12-28`
+        the same way, named against its field. A method, not a field validator, so no model
+        needs a migration for it."""
+        errors: dict[str, list[Any]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = {name: list(messages) for name, messages in exc.error_dict.items()}
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.DateField) or isinstance(field, models.DateTimeField):
+                continue
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            try:
+                validate_plausible_date(getattr(self, field.attname))
+            except ValidationError as exc:
+                errors[field.name] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
 
 
 class AuditImmutableError(Exception):

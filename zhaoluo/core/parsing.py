@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from .dates import implausible_date_message
 from .validators import (
     normalise_national_project_code,
     normalise_uscc,
@@ -167,8 +168,21 @@ def _make_date(year: int, month: int, day: int, shown: str) -> dt.date:
         raise ParseError(f"日期不存在：{shown}") from exc
 
 
+def _plausible(value: dt.date, *, month: bool = False) -> dt.date:
+    message = implausible_date_message(value, month=month)
+    if message:
+        raise ParseError(message)
+    return value
+
+
 def date(value: Any) -> dt.date | None:
-    """An Excel date cell, `2020-03-14`, `2020/3/14`, `2020.3.14` or `2020年3月14日`."""
+    """An Excel date cell, `2020-03-14`, `2020/3/14`, `2020.3.14` or `2020年3月14日`, inside
+    the plausible window (core/dates.py)."""
+    parsed = _any_date(value)
+    return None if parsed is None else _plausible(parsed)
+
+
+def _any_date(value: Any) -> dt.date | None:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -188,7 +202,13 @@ def date(value: Any) -> dt.date | None:
 
 
 def month(value: Any) -> dt.date | None:
-    """A 期间: `2020-03`, `2020/3`, `2020年3月`, or an Excel date (its month). Returns the first day."""
+    """A 期间: `2020-03`, `2020/3`, `2020年3月`, or an Excel date (its month). Returns the first
+    day, inside the plausible window (core/dates.py)."""
+    parsed = _any_month(value)
+    return None if parsed is None else _plausible(parsed, month=True)
+
+
+def _any_month(value: Any) -> dt.date | None:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):

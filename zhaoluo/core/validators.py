@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
+
+from .dates import implausible_date_message
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 # 投资项目统一代码 (国家发展改革委《全国投资项目在线审批监管平台运行管理暂行办法》, 发改投资〔2017〕1280号 and
@@ -83,6 +86,14 @@ def validate_national_project_code(value: str) -> None:
     # The national platform began assigning codes in 2014 (国办发〔2014〕59号).
     if not 2014 <= int(match["year"]) <= 2100:
         raise ValidationError(_("项目代码的年份（第 1 段）不正确"), code="year")
+
+
+def validate_plausible_date(value: dt.date | None) -> None:
+    """Dates entering the platform (forms, API, ledgers, models) lie in core.dates' window."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        message = implausible_date_message(value)
+        if message:
+            raise ValidationError(message, code="implausible_date")
 
 
 def validate_industry_code(value: str) -> None:

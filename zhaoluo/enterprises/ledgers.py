@@ -126,6 +126,7 @@ ENTERPRISES = register(
         queryset=queryset,
         unique_in_file=("name",),
         row_key=lambda values: values.get("uscc"),
+        key_columns=("uscc",),
         filterset=EnterpriseFilterSet,
         import_roles=MANAGE_ROLES,
     )

@@ -84,6 +84,7 @@ INDICATORS = register(
         export_rows=rows,
         queryset=queryset,
         row_key=row_key,
+        key_columns=("region", "period", "indicator"),
         filterset=IndicatorValueFilterSet,
         import_roles=frozenset({Role.ECONOMY}),
     )

@@ -23,14 +23,16 @@ from zhaoluo.core import audit, context
 from zhaoluo.core.parsing import ParseError, is_blank, normalise, text
 from zhaoluo.orgs.models import Region, User
 
-from .files import FileRejected, Limits, detect_format, open_sheet
+from .files import FileRejected, Limits, detect_format, open_sheet, too_many_rows
 from .models import ImportRun
 from .resolve import Resolver
+from .sheets import UNCALCULATED
 from .spec import Column, Kind, Row, header_key
 from .xlsx import FORMULA_STARTS
 
 _HEADER_SCAN_ROWS = 30
 _UNIT_SUFFIX = re.compile(r"^(.*)\((.*)\)$")
+UNCALCULATED_MESSAGE = "公式没有计算结果，请在 Excel 中重新计算后保存"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class ImportResult:
     file_error: str = ""  # the whole file was refused before reading rows
     run_id: int | None = None
     header_row: int = 0
+    not_sampled: int = 0  # rows of a long dry run checked but not run through the writers
 
     @property
     def ok(self) -> bool:
@@ -76,10 +79,17 @@ class ImportResult:
 
     def summary(self) -> str:
         verb = "校验（未写入）" if self.dry_run else ("已导入" if self.ok else "已拒绝（未写入）")
-        return (
+        summary = (
             f"{verb}：读取 {self.rows_read} 行，新增 {self.created}，更新 {self.updated}，"
             f"未变 {self.unchanged}，警告 {len(self.warnings)}，错误 {self.error_count}"
         )
+        return summary + self.sample_note
+
+    @property
+    def sample_note(self) -> str:
+        if not self.not_sampled:
+            return ""
+        return f"（新增、更新、未变及名称提示按前 {self.rows_read - self.not_sampled} 行统计；确认导入时全部重新校验）"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -188,10 +198,15 @@ def run_import(
         result.sha256 = sha256_of(path)
         sheet = open_sheet(path, file_format)
         ctx = ImportContext(kind=kind, by=by, district=district, strict=strict, result=result)
+        for note in sheet.notes:
+            ctx.warn(1, "", note)
         header = _read_header(sheet.rows, kind, ctx)
         if header is None or ctx.has_errors:
             return result
         here = context.current()
+        if dry_run:
+            _dry_run(sheet.rows, header, kind, ctx, chunk_size, here.ip)
+            return result
         with context.using(context.RequestContext(ip=here.ip, source="import")), transaction.atomic():
             _import_rows(sheet.rows, header, kind, ctx, chunk_size)
             # Parsing reports as it reads and writers at the end of a chunk; the clerk works
@@ -280,20 +295,61 @@ def _unknown_header(number: int, shown: str, kind: Kind, ctx: ImportContext) -> 
 def _import_rows(
     rows: Iterator[tuple[int, list[Any]]], header: Header, kind: Kind, ctx: ImportContext, chunk_size: int
 ) -> None:
-    seen: dict[str, dict[Any, int]] = {key: {} for key in ("__key__", *kind.unique_in_file)}
     chunk: list[Row] = []
-    for number, cells in rows:
-        if all(is_blank(c) for c in cells):
-            continue
-        ctx.result.rows_read += 1
-        row = _parse_row(number, cells, header, kind, ctx)
-        if row is not None and _first_in_file(row, kind, seen, ctx):
-            chunk.append(row)
+    for row in _checked_rows(rows, header, kind, ctx):
+        chunk.append(row)
         if len(chunk) >= chunk_size:
             _write(chunk, kind, ctx)
             chunk = []
     if chunk:
         _write(chunk, kind, ctx)
+
+
+def _checked_rows(
+    rows: Iterator[tuple[int, list[Any]]], header: Header, kind: Kind, ctx: ImportContext
+) -> Iterator[Row]:
+    """Every data row parsed and checked on its own and against the file (no database): the rows
+    fit to write. Stops the file at ZHAOLUO_LEDGER_MAX_ROWS data rows."""
+    max_rows: int = settings.ZHAOLUO_LEDGER_MAX_ROWS
+    seen: dict[str, dict[Any, int]] = {key: {} for key in ("__key__", *kind.unique_in_file)}
+    for number, cells in rows:
+        if all(is_blank(c) for c in cells):
+            continue
+        ctx.result.rows_read += 1
+        if ctx.result.rows_read > max_rows:
+            raise FileRejected(too_many_rows(max_rows))
+        row = _parse_row(number, cells, header, kind, ctx)
+        if row is not None and _first_in_file(row, kind, seen, ctx):
+            yield row
+
+
+def _dry_run(
+    rows: Iterator[tuple[int, list[Any]]],
+    header: Header,
+    kind: Kind,
+    ctx: ImportContext,
+    chunk_size: int,
+    ip: str | None,
+) -> None:
+    """Validate without holding the write lock for the file's length. Every row is parsed and
+    checked outside any transaction; the writers (names to resolve, records to compare) then
+    run, rolled back, on the first ZHAOLUO_LEDGER_PREVIEW_ROWS rows only. SQLite transactions
+    begin IMMEDIATE, so the old whole-file dry run locked out every writer, logins included,
+    for minutes. A file within the sample is previewed exactly as confirming will do; a longer
+    one says its counts are the sample's, and confirming checks everything again."""
+    sample_size: int = settings.ZHAOLUO_LEDGER_PREVIEW_ROWS
+    sample: list[Row] = []
+    for row in _checked_rows(rows, header, kind, ctx):
+        if len(sample) < sample_size:
+            sample.append(row)
+        else:
+            ctx.result.not_sampled += 1
+    with context.using(context.RequestContext(ip=ip, source="import")), transaction.atomic():
+        for start in range(0, len(sample), chunk_size):
+            _write(sample[start : start + chunk_size], kind, ctx)
+        transaction.set_rollback(True)
+    ctx.result.errors.sort(key=lambda issue: issue.row)
+    ctx.result.warnings.sort(key=lambda issue: issue.row)
 
 
 def _unquoted(cell: Any) -> Any:
@@ -311,6 +367,10 @@ def _parse_row(number: int, cells: list[Any], header: Header, kind: Kind, ctx: I
     for index, column in header.columns:
         cell = _unquoted(cells[index]) if index < len(cells) else None
         raw[column.key] = cell
+        if cell is UNCALCULATED:
+            ctx.error(number, column.key, UNCALCULATED_MESSAGE)
+            ok = False
+            continue
         if column.required and is_blank(cell):
             ctx.error(number, column.key, "必填，不能为空", cell)
             ok = False
@@ -342,13 +402,29 @@ def _first_in_file(row: Row, kind: Kind, seen: dict[str, dict[Any, int]], ctx: I
         earlier = seen[slot].get(value)
         if earlier is not None:
             if earlier not in reported:
-                column = "" if slot == "__key__" else slot
-                ctx.error(row.number, column, f"与第{earlier}行重复", row.raw.get(slot))
+                if slot == "__key__":
+                    column, shown = _key_columns(kind, value, row, ctx)
+                else:
+                    column, shown = slot, row.raw.get(slot)
+                ctx.error(row.number, column, f"与第{earlier}行重复", shown)
                 reported.add(earlier)
             ok = False
         else:
             seen[slot][value] = row.number
     return ok
+
+
+def _key_columns(kind: Kind, key: Any, row: Row, ctx: ImportContext) -> tuple[str, Any]:
+    """The column(s) a repeated record key is reported against, as the file writes them, and
+    the cell value shown: a clerk looks for `第13行 项目编号`, not for a bare row."""
+    keys = kind.column_keys()
+    if isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str) and key[0] in keys:
+        return key[0], row.raw.get(key[0])
+    named = [k for k in kind.key_columns if k in ctx.shown and not is_blank(row.raw.get(k))]
+    if len(named) == 1:
+        return named[0], row.raw.get(named[0])
+    # A composite key (资金: 项目 + 期间 + 来源) names each of its columns; the value is left out.
+    return "、".join(ctx.header(k) for k in named), None
 
 
 def _write(chunk: Sequence[Row], kind: Kind, ctx: ImportContext) -> None:

@@ -14,12 +14,14 @@ import csv
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from defusedxml import ElementTree as SafeET
 from django.conf import settings
+
+from . import sheets
 
 XLSX, CSV = "xlsx", "csv"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -28,6 +30,9 @@ _MACRO_TYPES = ("macroEnabled", "vbaProject")
 _CHUNK = 1 << 20
 # Small members (styles, rels) compress far better than 100:1 without being bombs.
 _RATIO_FLOOR = 1 << 20
+# Rows above the data that a row count before reading may include: title rows and the header
+# (the engine looks for the header in the first 30 rows); the engine then counts data rows exactly.
+_HEADER_ALLOWANCE = 31
 
 
 class FileRejected(Exception):
@@ -184,27 +189,82 @@ def detect_encoding(path: Path) -> str:
 
 @dataclass
 class Sheet:
-    """Rows as (Excel row number, cells); `rows` is a one-pass iterator."""
+    """Rows as (Excel row number, cells); `rows` is a one-pass iterator. `notes` are warnings
+    about the workbook as a whole (hidden sheets passed over)."""
 
     rows: Iterator[tuple[int, list[Any]]]
     encoding: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 def open_sheet(path: Path, file_format: str) -> Sheet:
+    """An .xlsx's first visible sheet, with sheets.UNCALCULATED in formula cells that have no
+    value (one more pass over the sheet's XML, made only when it holds formulas)."""
     if file_format == XLSX:
-        return Sheet(_xlsx_rows(path))
+        return _open_xlsx(path)
     encoding = detect_encoding(path)
+    if _csv_records_over(path, encoding, settings.ZHAOLUO_LEDGER_MAX_ROWS + _HEADER_ALLOWANCE):
+        raise FileRejected(_too_many_rows())
     return Sheet(_csv_rows(path, encoding), encoding=encoding)
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def too_many_rows(max_rows: int) -> str:
+    return f"文件超过每次导入 {max_rows} 行数据的上限，请拆分为几个文件分别导入"
+
+
+def _too_many_rows() -> str:
+    return too_many_rows(settings.ZHAOLUO_LEDGER_MAX_ROWS)
+
+
+def _csv_records_over(path: Path, encoding: str, limit: int) -> bool:
+    """Whether the CSV has more than `limit` records. Line breaks bound the count from above
+    (a quoted cell may span lines), so only a file with that many lines is read as CSV."""
+    lines = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            lines += chunk.count(b"\n")
+    if lines <= limit:
+        return False
+    with path.open("r", encoding=encoding, newline="") as handle:
+        try:
+            return sum(1 for _ in csv.reader(handle)) > limit
+        except csv.Error:
+            return False  # the reader names the broken row
+
+
+def _open_xlsx(path: Path) -> Sheet:
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
+        choice = sheets.choose(workbook.sheets_metadata)
+        if choice is None:
+            workbook.close()
+            raise FileRejected("工作簿中没有可见的工作表，请在 Excel 中取消隐藏要导入的工作表")
+        with zipfile.ZipFile(path) as archive:
+            part = sheets.sheet_part(archive, choice.name)
+        # Before calamine loads the sheet (all of it, in memory): a million-row sheet is refused
+        # in the time it takes to inflate it once.
+        if sheets.row_count(path, part) > settings.ZHAOLUO_LEDGER_MAX_ROWS + _HEADER_ALLOWANCE:
+            workbook.close()
+            raise FileRejected(_too_many_rows())
+        sheet = workbook.get_sheet_by_name(choice.name)
+    except FileRejected:
+        raise
     except Exception as exc:  # calamine reports every parse failure as its own error types
         raise FileRejected("工作簿无法读取，请确认是 Excel 保存的 .xlsx 文件") from exc
+    notes = []
+    if choice.hidden:
+        names = "、".join(f"“{name}”" for name in choice.hidden)
+        notes.append(f"工作簿中有隐藏的工作表{names}，未导入；导入的是第一个可见的工作表“{choice.name}”")
+    rows = _xlsx_rows(workbook, sheet)
+    uncalculated = sheets.uncalculated_cells(path, part)
+    if uncalculated:
+        rows = sheets.marked_rows(rows, uncalculated, first_column=sheet.start[1] if sheet.start else 0)
+    return Sheet(rows, notes=notes)
+
+
+def _xlsx_rows(workbook: Any, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
     # calamine (0.9) trims the columns before the first used cell, but iter_rows still yields
     # every row from the top of the sheet, empty ones included: its position is Excel's row
     # number minus one. (Adding sheet.start counted the empty rows above a table twice.)

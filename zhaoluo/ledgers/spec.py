@@ -69,6 +69,9 @@ class Kind:
     unique_in_file: Sequence[str] = ()
     # The values that identify a row's record (for duplicates within the file).
     row_key: Callable[[Values], Any] | None = None
+    # The columns that make up that key, named when two rows repeat it. A row_key tagged with
+    # its column (("code", value), as projects and problems key their rows) names that one.
+    key_columns: Sequence[str] = ()
     # Roles allowed to import this kind (export follows the queryset's own scope).
     import_roles: frozenset[str] = frozenset()
     sheet_title: str = ""
@@ -80,6 +83,9 @@ class Kind:
             if column.key == key:
                 return column
         raise KeyError(key)
+
+    def column_keys(self) -> frozenset[str]:
+        return frozenset(column.key for column in self.columns)
 
     def header_names(self) -> dict[str, Column]:
         """Every accepted header spelling (normalised) → its column."""

@@ -94,9 +94,24 @@ def ledger_import(request: AuthedRequest, kind_name: str) -> HttpResponse:
             name = Path(upload.name or "ledger").name
             path = spool(upload, _upload_dir(), f"{token}{Path(name).suffix.lower()}")
             strict = form.cleaned_data["strict"]
-            result = services.ledger_import(
-                kind=kind, path=path, file_name=name, by=request.user, district=district, dry_run=True, strict=strict
-            )
+            try:
+                result = services.ledger_import(
+                    kind=kind,
+                    path=path,
+                    file_name=name,
+                    by=request.user,
+                    district=district,
+                    dry_run=True,
+                    strict=strict,
+                )
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+            if result.file_error:
+                # Refused as a whole (a bomb, a macro workbook): nothing to confirm or download,
+                # so it does not wait for the 30-minute purge.
+                path.unlink(missing_ok=True)
+                return _preview_page(request, kind, "", path, name, result, strict)
             _remember(request, token, kind, path, name, strict, result)
             return _preview_page(request, kind, token, path, name, result, strict)
     status = 422 if request.method == "POST" else 200  # an invalid upload form, as every form answers

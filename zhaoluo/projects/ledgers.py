@@ -233,6 +233,7 @@ FUNDS = register(
         export_rows=fund_rows,
         queryset=fund_queryset,
         row_key=fund_key,
+        key_columns=("project_code", "project_name", "period", "origin"),
         filterset=FundFilterSet,
         import_roles=frozenset({Role.INVESTMENT}),
     )

@@ -116,7 +116,7 @@ def test_funds_of_an_unknown_project_or_a_repeated_key_are_row_errors(world, tmp
     assert result.errors == [
         "第3行 项目编号: 系统中没有这个项目",
         "第4行 项目名称: 系统中没有这个项目",
-        "第5行: 与第2行重复",
+        "第5行 项目编号、期间: 与第2行重复",
         "第6行 项目名称: 与项目编号 XZ2020-013 的项目名称“续建开工项目01”不一致",
         "第7行 项目编号: 项目编号和项目名称至少填写一项",
         "第8行 期间: 月份不存在：2020-13",
@@ -142,7 +142,7 @@ def test_one_project_named_by_code_in_one_row_and_by_name_in_another_is_a_repeat
 
 def test_funds_of_a_month_still_to_come_are_refused(world, tmp_path):
     load("projects", "projects_2020.csv")
-    rows = [FUNDS_HEADER, ["XZ2020-013", "", "2099-01", "100", "省外"]]
+    rows = [FUNDS_HEADER, ["XZ2020-013", "", "2050-01", "100", "省外"]]
     result = zhaoluo("import", "funds", str(write_csv(tmp_path / "funds.csv", rows)))
     assert result.code == 2
     assert result.errors == ["第2行 期间: 不能登记未来月份的到位资金"]
@@ -264,7 +264,7 @@ def test_enterprise_rows_break_the_way_clerks_break_them_and_are_all_named(world
     assert result.code == 2
     assert result.errors == [
         "第3行 统一社会信用代码: 统一社会信用代码校验位错误",
-        "第4行: 与第2行重复",
+        "第4行 统一社会信用代码: 与第2行重复",
         "第5行 企业名称: 与第2行重复",
         "第6行 行业代码: 行业代码应为 GB/T 4754-2017 的 4 位小类代码",
         "第6行 上市状态: “退市”应为 无 / 上市后备 / 已上市",

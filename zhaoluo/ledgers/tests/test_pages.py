@@ -14,6 +14,8 @@ from zhaoluo.enterprises.models import Enterprise
 from zhaoluo.ledgers.models import ImportRun
 from zhaoluo.projects.models import Project
 
+from .test_hostile_files import macro_workbook
+
 pytestmark = pytest.mark.django_db
 
 HEADER = "统一社会信用代码,企业名称,所属镇街,规上企业,从业人员\r\n"
@@ -137,3 +139,24 @@ def test_the_export_keeps_every_value_of_a_multiple_choice_filter(world):
     assert [r[1] for r in one.active.iter_rows(min_row=2, values_only=True)] == [world.other_project.name]
     event = AuditEvent.objects.filter(action="ledger.exported").order_by("-seq").first()
     assert event.after["filters"] == {"stage": "lead"}
+
+
+def test_a_file_refused_as_a_whole_is_deleted_at_once_and_leaves_nothing_to_confirm(world, tmp_path, settings):
+    settings.ZHAOLUO_LEDGER_UPLOAD_DIR = tmp_path / "uploads"
+    macro = macro_workbook(tmp_path)
+    client = world.client_for(world.investment)
+    upload = SimpleUploadedFile("项目台账.xlsx", macro.read_bytes(), content_type="application/octet-stream")
+    response = client.post(reverse("ledgers:import", args=["projects"]), {"file": upload})
+    assert response.status_code == 422
+    assert "不接受带宏的工作簿" in response.content.decode()
+    assert list((tmp_path / "uploads").iterdir()) == []
+    assert client.session.get("ledger_uploads", {}) == {}
+
+
+def test_a_file_with_row_errors_waits_for_its_issues_download(world, tmp_path, settings):
+    settings.ZHAOLUO_LEDGER_UPLOAD_DIR = tmp_path / "uploads"
+    client = world.client_for(world.economy)
+    response = client.post(reverse("ledgers:import", args=["enterprises"]), {"file": csv_upload(HEADER + BAD)})
+    assert response.status_code == 422
+    token = response.context["token"]
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == [f"{token}.csv", f"{token}.issues.json"]
