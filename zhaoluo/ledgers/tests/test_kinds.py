@@ -272,3 +272,12 @@ def test_enterprise_rows_break_the_way_clerks_break_them_and_are_all_named(world
         "第6行 联系电话: 联系电话应为 11 位手机号（1 开头）或带区号的座机（如 0710-1234567）",
     ]
     assert counts() == before
+
+
+def test_a_funds_file_without_the_origin_column_records_its_funds_as_out_of_province(world, tmp_path):
+    load("projects", "projects_2020.csv")
+    rows = [["项目编号", "期间", "到位资金（万元）"], ["XZ2020-013", "2020-01", "3000"]]
+    result = zhaoluo("import", "funds", str(write_csv(tmp_path / "funds.csv", rows)))
+    assert result.code == 0, result.err
+    fund = FundArrival.objects.get(project__code="XZ2020-013", period=dt.date(2020, 1, 1))
+    assert (fund.origin, fund.amount) == ("out_of_province", Decimal("3000"))

@@ -25,7 +25,7 @@ from zhaoluo.core.models import AuditEvent
 from zhaoluo.orgs.models import Official
 
 from .. import lights
-from ..choices import STAGE_DATE_FIELD, Stage, TransitionKind
+from ..choices import STAGE_DATE_FIELD, FundOrigin, Stage, TransitionKind
 from ..models import FundArrival, LightRule, Project, StageTransition, TaskForceMember, stage_date_errors
 from .common import project_rule_errors
 from .light_refresh import with_light_inputs
@@ -335,9 +335,14 @@ def _refresh_lights(pks: list[int], ctx: ImportContext) -> None:
 # 资金到位台账 ------------------------------------------------------------------------------
 
 
+def _fund_origin(row: Row) -> str:
+    # A file without the 资金来源 column is a file whose every origin is blank: 省外, as the contract says.
+    return str(row.values.get("origin") or FundOrigin.OUT_OF_PROVINCE)
+
+
 def funds_write(rows: Sequence[Row], ctx: ImportContext) -> None:
     projects = _fund_projects(rows, ctx)
-    keys = [(p.pk, r.values["period"], r.values["origin"]) for r in rows if (p := projects.get(r.number))]
+    keys = [(p.pk, r.values["period"], _fund_origin(r)) for r in rows if (p := projects.get(r.number))]
     existing = {
         (f.project_id, f.period, f.origin): f
         for f in FundArrival.objects.select_for_update()
@@ -354,7 +359,7 @@ def funds_write(rows: Sequence[Row], ctx: ImportContext) -> None:
         project = projects.get(row.number)
         if project is None:
             continue
-        period, origin, amount = row.values["period"], row.values["origin"], row.values["amount"]
+        period, origin, amount = row.values["period"], _fund_origin(row), row.values["amount"]
         if period > this_month:
             ctx.error(row.number, "period", "不能登记未来月份的到位资金", row.raw.get("period"))
             continue
