@@ -175,6 +175,25 @@ def _require_manager(by: User, target: User | None = None) -> None:
             raise PermissionDeniedError("该账号不在您的管理范围内")
 
 
+# 三员 accounts are handled on the server only (docs/accounts.md): whoever holds the 安全管理员's
+# page could otherwise make themselves an 审计管理员, or reset the 系统管理员's password and 2FA
+# and sign in as them, and hold two of the three hats.
+ADMIN_ON_SERVER = (
+    "系统管理员、安全管理员、审计管理员（三员）账号不能在网页上新建、改角色、重置密码或解绑验证码，"
+    "须由运维人员在服务器上用 zhaoluo adminaccount 命令办理（记入审计日志）"
+)
+
+
+def _refuse_admin_role(role: str) -> None:
+    if role in ADMIN_ROLES:
+        raise ValidationError({"role": ADMIN_ON_SERVER})
+
+
+def _refuse_admin_target(user: User) -> None:
+    if user.role in ADMIN_ROLES:
+        raise PermissionDeniedError(ADMIN_ON_SERVER)
+
+
 def _check_person(*, role: str, official: Official | None, user: User | None = None) -> None:
     """One person, one account, one role: a named person may hold only one account, and the three
     admin roles go to named people so that no one can quietly hold two of them."""
@@ -202,6 +221,7 @@ def account_create(
 ) -> tuple[User, str]:
     """A new account with a temporary password, to be changed at the first login."""
     _require_manager(by)
+    _refuse_admin_role(role)
     if region.pk != selectors.managed_district_id(by) and region.parent_id != selectors.managed_district_id(by):
         raise ValidationError({"region": "只能在本区及其镇街内创建账号"})
     _check_person(role=role, official=official)
@@ -224,6 +244,7 @@ def account_create(
 def account_reset_password(*, by: User, user: User) -> str:
     """A new temporary password; the user must change it at the next login, and is logged out now."""
     _require_manager(by, user)
+    _refuse_admin_target(user)
     password = temporary_password()
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -256,8 +277,10 @@ def account_set_active(*, by: User, user: User, active: bool) -> User:
 def account_change_role(*, by: User, user: User, role: str) -> User:
     """A new role takes effect at once: the user's sessions end, so any 2FA the role needs is asked."""
     _require_manager(by, user)
+    _refuse_admin_target(user)
     if role not in Role.values:
         raise ValidationError({"role": f"未知的角色：{role}"})
+    _refuse_admin_role(role)
     if role == user.role:
         return user
     _check_person(role=role, official=user.official, user=user)
@@ -284,6 +307,7 @@ def account_unlock(*, by: User, user: User) -> None:
 def account_otp_reset(*, by: User, user: User) -> int:
     """Remove a user's 2FA devices (a lost phone); they enrol again at the next login."""
     _require_manager(by, user)
+    _refuse_admin_target(user)
     removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
     end_sessions(user=user)
     audit.record(actor=by, action="otp.devices_removed", obj=user, note=f"移除动态验证码设备 {removed} 个")

@@ -25,7 +25,7 @@ from django_otp.qr import write_qrcode_image
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.core.forms import apply_service_errors
 from zhaoluo.core.htmx import AuthedRequest
-from zhaoluo.orgs.choices import Role
+from zhaoluo.orgs.choices import ADMIN_ROLES, Role
 from zhaoluo.orgs.models import Official, Region, Unit, User
 
 from . import selectors, services
@@ -254,7 +254,8 @@ def manage_list(request: AuthedRequest) -> HttpResponse:
         }
         for a in accounts
     ]
-    return render(request, "accounts/manage_list.html", {"rows": rows, "role_form": RoleForm()})
+    context = {"rows": rows, "role_form": RoleForm(), "admin_roles": sorted(ADMIN_ROLES)}
+    return render(request, "accounts/manage_list.html", context)
 
 
 def _locked(record: Any, now: Any) -> bool:

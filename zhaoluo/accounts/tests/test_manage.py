@@ -14,9 +14,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from zhaoluo.accounts import services
+from zhaoluo.accounts import server_services, services
 from zhaoluo.accounts.models import AccountSecurity
 from zhaoluo.accounts.permissions import CAPABILITIES, capabilities_of
 from zhaoluo.core.errors import PermissionDeniedError
@@ -27,7 +28,7 @@ from zhaoluo.orgs.choices import ADMIN_ROLES, Role
 from zhaoluo.orgs.models import User
 from zhaoluo.orgs.services import DEFAULT_ACCOUNT_NAMES, user_create
 from zhaoluo.testing import factories as f
-from zhaoluo.testing.fixtures import PASSWORD
+from zhaoluo.testing.fixtures import PASSWORD, otp_verify_session
 
 pytestmark = pytest.mark.django_db
 MANAGE = "/security/accounts/"
@@ -153,27 +154,91 @@ def test_a_role_change_applies_at_once_and_is_audited(world):
 def test_an_admin_role_goes_only_to_a_named_person_who_has_no_other_account(world):
     # Without a person behind it, an admin account could be a second hat for anyone.
     with pytest.raises(ValidationError, match="须对应具体干部"):
-        services.account_change_role(by=world.secadmin, user=world.economy, role=Role.AUDITADMIN)
+        server_services.admin_role_change(user=world.economy, role=Role.AUDITADMIN)
     # 李专 already logs in as zhuanban: a second account for him, with an admin role, is refused.
+    second = f.UserFactory.create(username="lizhuan-audit", role="", region=world.district)
+    second.official = world.member_official
     with pytest.raises(ValidationError, match="已有账号 zhuanban"):
-        services.account_create(
-            by=world.secadmin,
-            username="lizhuan-audit",
-            role=Role.AUDITADMIN,
-            region=world.district,
-            official=world.member_official,
-        )
-    assert not User.objects.filter(username="lizhuan-audit").exists()
+        server_services.admin_role_change(user=second, role=Role.AUDITADMIN)
     world.economy.refresh_from_db()
-    assert world.economy.role == Role.ECONOMY
+    second.refresh_from_db()
+    assert world.economy.role == Role.ECONOMY and second.role == ""
 
 
-def test_a_named_person_can_be_given_an_admin_role(world):
+def test_a_named_person_can_be_given_an_admin_role_on_the_server(world):
     person = f.OfficialFactory.create(name="周审计", unit=world.lead_unit)
     user, _ = services.account_create(
-        by=world.secadmin, username="zhoushenji", role=Role.AUDITADMIN, region=world.district, official=person
+        by=world.secadmin, username="zhoushenji", role=Role.ECONOMY, region=world.district, official=person
     )
+    call_command("adminaccount", "role", "zhoushenji", Role.AUDITADMIN)
+    user.refresh_from_db()
     assert user.role == Role.AUDITADMIN and user.official == person
+    event = AuditEvent.objects.get(action="account.role_changed", object_id=str(user.pk))
+    assert event.actor is None and event.source == "cli" and event.after == {"role": "auditadmin"}
+
+
+# --- Point 1 of issue #11: no single administrator handles a 三员 account on the web ----------
+
+
+def test_the_security_admin_cannot_create_an_admin_account_on_the_web(world):
+    person = f.OfficialFactory.create(name="周审计", unit=world.lead_unit)
+    response = world.client_for(world.secadmin).post(
+        reverse("secadmin:create"),
+        {"username": "zhoushenji", "role": Role.AUDITADMIN, "region": world.district.pk, "official": person.pk},
+    )
+    assert response.status_code == 422
+    assert not User.objects.filter(username="zhoushenji").exists()
+    with pytest.raises(ValidationError, match="服务器上"):
+        services.account_create(
+            by=world.secadmin, username="zhoushenji", role=Role.AUDITADMIN, region=world.district, official=person
+        )
+    assert not User.objects.filter(username="zhoushenji").exists()
+    assert not AuditEvent.objects.filter(action="user.created").exists()
+
+
+def test_the_security_admin_cannot_reset_re_enrol_or_re_role_an_admin_account(world):
+    device = TOTPDevice.objects.create(user=world.sysadmin, name="phone", confirmed=True)
+    client = world.client_for(world.secadmin)
+    assert client.post(reverse("secadmin:reset", args=[world.sysadmin.pk])).status_code == 403
+    assert client.post(reverse("secadmin:otp-reset", args=[world.sysadmin.pk])).status_code == 403
+    client.post(reverse("secadmin:role", args=[world.auditadmin.pk]), {"role": Role.INVESTMENT})
+    client.post(reverse("secadmin:role", args=[world.task_force.pk]), {"role": Role.AUDITADMIN})
+    for user in (world.sysadmin, world.auditadmin, world.task_force):
+        user.refresh_from_db()
+    assert world.sysadmin.check_password(PASSWORD) and TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert world.auditadmin.role == Role.AUDITADMIN and world.task_force.role == Role.TASK_FORCE
+    assert not AccountSecurity.objects.filter(user=world.sysadmin, must_change_password=True).exists()
+    for call in (
+        lambda: services.account_reset_password(by=world.secadmin, user=world.sysadmin),
+        lambda: services.account_otp_reset(by=world.secadmin, user=world.sysadmin),
+        lambda: services.account_change_role(by=world.secadmin, user=world.auditadmin, role=Role.ECONOMY),
+    ):
+        with pytest.raises(PermissionDeniedError, match="服务器上"):
+            call()
+    assert not AuditEvent.objects.filter(
+        action__in=["account.password_reset", "otp.devices_removed", "account.role_changed"]
+    ).exists()
+    # The page offers none of it for the admin rows.
+    html = client.get(MANAGE).content.decode()
+    assert reverse("secadmin:reset", args=[world.sysadmin.pk]) not in html
+    assert reverse("secadmin:reset", args=[world.economy.pk]) in html
+
+
+def test_the_server_command_resets_an_admin_account_and_audits_it(world, capsys):
+    device = TOTPDevice.objects.create(user=world.sysadmin, name="phone", confirmed=True)
+    call_command("adminaccount", "reset-password", "xitong")
+    password = capsys.readouterr().out.strip().splitlines()[-1]
+    world.sysadmin.refresh_from_db()
+    assert world.sysadmin.check_password(password)
+    assert AccountSecurity.objects.get(user=world.sysadmin).must_change_password
+    call_command("adminaccount", "otp-reset", "xitong")
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    events = AuditEvent.objects.filter(object_id=str(world.sysadmin.pk), source="cli", actor=None)
+    assert set(events.values_list("action", flat=True)) == {"account.password_reset", "otp.devices_removed"}
+    assert password not in str(list(events.values_list("note", "after")))
+    # The command is for the three admin roles only; business accounts stay with the 安全管理员.
+    with pytest.raises(CommandError, match="不是三员账号"):
+        call_command("adminaccount", "reset-password", "kejing")
 
 
 def test_the_security_admin_cannot_act_on_their_own_account(world):
@@ -195,12 +260,16 @@ def test_another_districts_account_is_out_of_reach(world):
         services.account_create(by=world.secadmin, username="x1", role=Role.INVESTMENT, region=world.other_district)
 
 
-def test_removing_a_users_2fa_makes_them_enrol_again(world):
-    victim = world.client_for(world.sysadmin)
-    world.client_for(world.secadmin).post(reverse("secadmin:otp-reset", args=[world.sysadmin.pk]))
-    assert victim.get("/admin/").status_code == 302
+def test_removing_a_users_2fa_makes_them_enrol_again(world, settings):
+    settings.ZHAOLUO_OTP_REQUIRED_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN, Role.ECONOMY})
+    TOTPDevice.objects.create(user=world.economy, name="phone", confirmed=True)
+    victim = world.client_for(world.economy)
+    otp_verify_session(victim, world.economy)
+    assert victim.get("/").status_code == 200
+    world.client_for(world.secadmin).post(reverse("secadmin:otp-reset", args=[world.economy.pk]))
+    assert victim.get("/").status_code == 302
     fresh = Client()
-    fresh.force_login(world.sysadmin)
+    fresh.force_login(world.economy)
     assert fresh.get("/")["Location"].startswith(reverse("accounts:otp-enrol"))
     assert AuditEvent.objects.filter(action="otp.devices_removed", actor=world.secadmin).count() == 1
 
