@@ -294,6 +294,11 @@ ZHAOLUO_AUDIT_KEY = env.str("ZHAOLUO_AUDIT_KEY", default="" if ZHAOLUO_PRODUCTIO
 ZHAOLUO_AUDIT_RETENTION_DAYS = env.int("ZHAOLUO_AUDIT_RETENTION_DAYS", default=365)
 # Where `zhaoluo tick` archives purged audit rows (gzipped JSON lines) before deleting them.
 ZHAOLUO_AUDIT_ARCHIVE_DIR = Path(env.str("ZHAOLUO_AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive")))
+# The audit chain's external anchor (core/audit_anchor.py): the head's seq and hash, appended by
+# each tick, backup and passing verify. Keep it append-only (chattr +a) or ship it to the log server.
+ZHAOLUO_AUDIT_ANCHOR_FILE = Path(
+    env.str("ZHAOLUO_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "log" / "audit-anchor.jsonl"))
+)
 # What a production deployment must provide; `zhaoluo check-deploy` names each one missing.
 ZHAOLUO_REQUIRED_ENV = (
     "ZHAOLUO_SECRET_KEY",

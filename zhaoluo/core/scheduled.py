@@ -80,6 +80,13 @@ def _audit_purge(today: dt.date) -> dict[str, int]:
     return {"audit_purged": audit_purge().purged}
 
 
+def _audit_anchor(today: dt.date) -> dict[str, int]:
+    from .audit_anchor import write
+
+    _, written = write(source="tick")
+    return {"audit_anchored": int(written)}
+
+
 def _supervision(today: dt.date) -> dict[str, int]:
     from zhaoluo.supervision.services import supervision_tick
 
@@ -119,6 +126,8 @@ STEPS: list[Step] = [
     Step("meetings", "安排下次会议", _meetings),
     # Last: sends wait on the network, and whatever the steps before queued goes out in this run.
     Step("notify", "发送通知", _notify),
+    # Last: the anchor holds the head after everything this run wrote (core/audit_anchor.py).
+    Step("audit_anchor", "审计链外部锚点", _audit_anchor),
 ]
 
 
