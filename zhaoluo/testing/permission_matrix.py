@@ -590,6 +590,9 @@ ROUTES: tuple[Route, ...] = (
         enterprise,
         api=True,
     ),
+    # ---- 安全管理员: logins for the roster (accounts/bulk_views.py); with no sheet pending, back to the page
+    Route("secadmin:bulk", {"GET": only(MANAGE_ACCOUNTS), "POST": only(MANAGE_ACCOUNTS, FORM_INVALID)}),
+    Route("secadmin:bulk-sheet", {"GET": only(MANAGE_ACCOUNTS, 302)}),
 )
 
 # The Django admin (core/adminsite.py) is the system administrator's alone: one rule for all
