@@ -19,7 +19,6 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
-from rest_framework.authtoken.models import Token
 
 from zhaoluo.core import audit
 from zhaoluo.core.errors import PermissionDeniedError
@@ -30,6 +29,7 @@ from zhaoluo.orgs.services import user_create
 from . import selectors
 from .models import AccountSecurity, LoginFailure
 from .permissions import ACCOUNTS_MANAGE, can
+from .token_services import api_tokens_end
 
 # Failure reasons; the person at the login page is told none of them (see docs/accounts.md).
 UNKNOWN_USER = "unknown_user"
@@ -95,14 +95,14 @@ def login_succeeded(*, user: User) -> None:
 
 
 def end_sessions(*, user: User, keep: str | None = None, api_token: bool = True) -> int:
-    """Delete the user's server-side sessions (all but `keep`), and their API token unless told
+    """Delete the user's server-side sessions (all but `keep`), and their API tokens unless told
     not to; the count of sessions deleted.
 
     Sessions are looked up by decoding each one: with a 30-minute idle limit the table holds
     only a district's worth of live sessions, and this needs no bookkeeping of its own.
     """
     if api_token:
-        Token.objects.filter(user=user).delete()
+        api_tokens_end(user=user)
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in Session.objects.all().iterator():
@@ -116,10 +116,11 @@ def end_sessions(*, user: User, keep: str | None = None, api_token: bool = True)
 
 @transaction.atomic
 def logged_out(*, user: User) -> int:
-    """Logout ends every session of the account, on every computer, not only this one. An API
-    token is a credential of its own, kept until the password changes or the account is reset."""
+    """Logout ends every session of the account, on every computer, not only this one, and
+    every API token: a token must not outlive the login that stands behind it."""
+    tokens = api_tokens_end(user=user)
     ended = end_sessions(user=user, api_token=False)
-    audit.record(actor=user, action="logout", obj=user, note=f"结束会话 {ended} 个")
+    audit.record(actor=user, action="logout", obj=user, note=f"结束会话 {ended} 个，撤销接口令牌 {tokens} 个")
     return ended
 
 

@@ -92,9 +92,9 @@ def user_anonymise(*, user: Any, by: Any, reason: str) -> list[str]:
     user.set_unusable_password()
     user.save()
     _end_sessions(user.pk)
-    from rest_framework.authtoken.models import Token
+    from zhaoluo.accounts.token_services import api_tokens_end
 
-    Token.objects.filter(user=user).delete()
+    api_tokens_end(user=user)
     audit.record(
         actor=by,
         action=ANONYMISED,

@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from zhaoluo.accounts.models import AccountSecurity, LoginFailure
+from zhaoluo.accounts.models import AccountSecurity, ApiToken, LoginFailure
+from zhaoluo.accounts.token_services import api_token_issue
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.orgs.choices import Role
 from zhaoluo.orgs.models import User
@@ -230,7 +230,7 @@ def test_the_session_limits_are_settings_with_the_baseline_defaults():
 
 
 def test_logout_deletes_every_session_of_the_account_and_a_replayed_cookie_gets_the_login_page(world):
-    token = Token.objects.create(user=world.investment)
+    token, _ = api_token_issue(user=world.investment)
     first, second = Client(), Client()
     assert login(first, "zhaoshang", PASSWORD).status_code == 302
     assert login(second, "zhaoshang", PASSWORD).status_code == 302
@@ -244,8 +244,8 @@ def test_logout_deletes_every_session_of_the_account_and_a_replayed_cookie_gets_
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert second.get(reverse("home")).status_code == 302
     assert AuditEvent.objects.filter(action="logout", object_id=str(world.investment.pk)).exists()
-    # An API token is a credential of its own: a web logout leaves it, a password change does not.
-    assert Token.objects.filter(pk=token.pk).exists()
+    # Issue #11 point 5: the API tokens end with the web login behind them.
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
 
 
 def test_logout_is_post_only(world):
