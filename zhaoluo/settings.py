@@ -367,6 +367,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # (initial or reset) must be changed at the first login whatever its age.
 ZHAOLUO_PASSWORD_MAX_AGE_DAYS = env.int("ZHAOLUO_PASSWORD_MAX_AGE_DAYS", default=90)
 # Lockout: this many consecutive failures lock the account for this many minutes.
+# A password change may not reuse any of this many earlier passwords (accounts/services.py).
+ZHAOLUO_PASSWORD_HISTORY = env.int("ZHAOLUO_PASSWORD_HISTORY", default=5)
 # API tokens (accounts/token_services.py): the longest a token may live, and the default.
 ZHAOLUO_API_TOKEN_MAX_DAYS = env.int("ZHAOLUO_API_TOKEN_MAX_DAYS", default=30)
 ZHAOLUO_LOGIN_MAX_FAILURES = env.int("ZHAOLUO_LOGIN_MAX_FAILURES", default=5)

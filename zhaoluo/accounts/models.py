@@ -87,3 +87,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's earlier passwords, the newest ZHAOLUO_PASSWORD_HISTORY kept, so a
+    change cannot go to a new password and straight back (issue #11 point 11)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    set_at = models.DateTimeField(_("停用时间"))
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.set_at:%Y-%m-%d}"

@@ -10,6 +10,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ from zhaoluo.orgs.models import Official, Region, Unit, User
 from zhaoluo.orgs.services import user_create
 
 from . import selectors
-from .models import AccountSecurity, LoginFailure
+from .models import AccountSecurity, LoginFailure, PasswordHistory
 from .permissions import ACCOUNTS_MANAGE, can
 from .token_services import api_tokens_end
 
@@ -138,12 +139,35 @@ def password_change(*, user: User, new_password: str, keep_session: str | None =
     """The user's own change (the old password was checked by the form). Other sessions end."""
     if user.check_password(new_password):
         raise ValidationError({"new_password1": "新密码不能与当前密码相同"})
+    if _used_before(user, new_password):
+        raise ValidationError(
+            {"new_password1": f"新密码不能与最近 {settings.ZHAOLUO_PASSWORD_HISTORY} 次用过的密码相同"}
+        )
     validate_password(new_password, user)
+    _remember_password(user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     _mark_password_set(user, must_change=False)
     ended = end_sessions(user=user, keep=keep_session)
     audit.record(actor=user, action="password.changed", obj=user, note=f"其他会话已结束：{ended} 个")
+
+
+def _used_before(user: User, raw: str) -> bool:
+    keep: int = settings.ZHAOLUO_PASSWORD_HISTORY
+    hashes = PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:keep]
+    return any(check_password(raw, encoded) for encoded in hashes)
+
+
+def _remember_password(user: User) -> None:
+    """Keep the password being replaced; only the newest ZHAOLUO_PASSWORD_HISTORY stay."""
+    keep: int = settings.ZHAOLUO_PASSWORD_HISTORY
+    security = selectors.security_of(user)
+    if keep <= 0 or not user.has_usable_password() or (security is not None and security.must_change_password):
+        # A temporary password from the 安全管理员 was never the user's: it takes no place in the history.
+        return
+    PasswordHistory.objects.create(user=user, password=user.password, set_at=timezone.now())
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
 def temporary_password() -> str:
