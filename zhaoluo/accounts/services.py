@@ -23,6 +23,7 @@ from django_otp.util import random_hex
 
 from zhaoluo.core import audit
 from zhaoluo.core.errors import PermissionDeniedError
+from zhaoluo.core.models import Outcome
 from zhaoluo.orgs.choices import ADMIN_ROLES, Role
 from zhaoluo.orgs.models import Official, Region, Unit, User
 from zhaoluo.orgs.services import user_create
@@ -62,6 +63,7 @@ def login_failed(*, username: str, user: User | None, ip: str | None, reason: st
         parent=user,
         after={"username": failure.username, "reason": reason},
         note=f"登录失败：{failure.username}",
+        outcome=Outcome.FAILURE,
     )
     if user is None or reason != BAD_PASSWORD:
         return False
@@ -82,6 +84,8 @@ def login_failed(*, username: str, user: User | None, ip: str | None, reason: st
             obj=user,
             after={"locked_until": until.isoformat(), "failed_logins": security.failed_logins},
             note=f"连续 {security.failed_logins} 次密码错误，临时锁定 {settings.ZHAOLUO_LOGIN_LOCKOUT_MINUTES} 分钟",
+            # The lock refuses the account's logins: a denial, not a success of anyone's.
+            outcome=Outcome.DENIED,
         )
     return locked
 
@@ -381,7 +385,7 @@ def otp_verify(*, user: User, token: str) -> TOTPDevice | None:
         if device.verify_token(token.strip()):
             audit.record(actor=user, action="otp.verified", obj=user)
             return device
-    audit.record(actor=user, action="otp.failed", obj=user, note="动态验证码错误或已使用")
+    audit.record(actor=user, action="otp.failed", obj=user, note="动态验证码错误或已使用", outcome=Outcome.FAILURE)
     return None
 
 

@@ -14,9 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from zhaoluo.accounts import services
 from zhaoluo.accounts.models import AccountSecurity, ApiToken, LoginFailure
 from zhaoluo.accounts.token_services import api_token_issue
-from zhaoluo.core.models import AuditEvent
+from zhaoluo.core.models import AuditEvent, Outcome
 from zhaoluo.orgs.choices import Role
 from zhaoluo.orgs.models import User
 from zhaoluo.orgs.services import user_create
@@ -259,3 +260,28 @@ def test_a_successful_login_is_audited(client, world):
     event = AuditEvent.objects.get(action="login.succeeded")
     assert event.actor == world.investment and event.ip == "10.1.2.3"
     assert timezone.now() - event.at < dt.timedelta(minutes=1)
+
+
+# --- Issue #11 point 6: failures are recorded as failures -------------------------------------
+
+
+def test_failed_logins_failed_codes_and_locks_are_audited_as_failures_not_successes(world):
+    for _ in range(5):
+        login(Client(), "zhaoshang", "Wrong-passw0rd!")
+    login(Client(), "nobody-here", "Wrong-passw0rd!")
+    with transaction.atomic():
+        assert services.otp_verify(user=world.sysadmin, token="000000") is None
+    outcomes = dict(
+        AuditEvent.objects.filter(action__in=["login.failed", "otp.failed", "account.locked"])
+        .values_list("action", "outcome")
+        .distinct()
+    )
+    assert outcomes == {
+        "login.failed": Outcome.FAILURE,
+        "otp.failed": Outcome.FAILURE,
+        "account.locked": Outcome.DENIED,
+    }
+    assert AuditEvent.objects.filter(action="login.failed").count() == 6
+    assert not AuditEvent.objects.filter(
+        action__in=["login.failed", "otp.failed", "account.locked"], outcome=Outcome.SUCCESS
+    ).exists()
