@@ -255,6 +255,9 @@ ZHAOLUO_LEDGER_UPLOAD_DIR = Path(env.str("ZHAOLUO_LEDGER_UPLOAD_DIR", default=st
 # Notifications (zhaoluo/notify, docs/notifications.md). Outside channels are configured on the
 # 通知渠道 page; these are the delivery mechanics.
 ZHAOLUO_NOTIFY_TIMEOUT = env.float("ZHAOLUO_NOTIFY_TIMEOUT", default=5.0)  # seconds per webhook / SMTP call
+# Hosts a robot channel may post to besides the robots' own (qyapi.weixin.qq.com, oapi.dingtalk.com,
+# HTTPS only): an intranet gateway, say. Empty by default (notify/senders.py webhook_refusal).
+ZHAOLUO_WEBHOOK_HOSTS = env.list("ZHAOLUO_WEBHOOK_HOSTS", default=[])
 ZHAOLUO_NOTIFY_MAX_ATTEMPTS = env.int("ZHAOLUO_NOTIFY_MAX_ATTEMPTS", default=6)
 ZHAOLUO_NOTIFY_BACKOFF_MINUTES = env.float("ZHAOLUO_NOTIFY_BACKOFF_MINUTES", default=1.0)  # 1, 2, 4, 8, 16 …
 ZHAOLUO_NOTIFY_BATCH = env.int("ZHAOLUO_NOTIFY_BATCH", default=200)  # deliveries per run at most
