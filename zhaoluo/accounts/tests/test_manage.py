@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhaoluo.accounts import server_services, services
+from zhaoluo.accounts.middleware import ADMIN_NAMESPACES, ADMIN_VIEW_NAMES
 from zhaoluo.accounts.models import AccountSecurity, ApiToken
 from zhaoluo.accounts.permissions import CAPABILITIES, capabilities_of
 from zhaoluo.accounts.token_services import api_token_issue
@@ -28,6 +29,7 @@ from zhaoluo.orgs.choices import ADMIN_ROLES, Role
 from zhaoluo.orgs.models import User
 from zhaoluo.orgs.services import DEFAULT_ACCOUNT_NAMES, user_create
 from zhaoluo.testing import factories as f
+from zhaoluo.testing import permission_matrix as pm
 from zhaoluo.testing.fixtures import PASSWORD, otp_verify_session
 
 pytestmark = pytest.mark.django_db
@@ -330,3 +332,31 @@ def test_the_tick_disables_dormant_accounts_and_ends_their_sessions(world):
     assert all(e.source == "tick" and e.actor is None for e in events)
     # Idempotent: a second run finds nothing more.
     assert run_tick()["dormant_disabled"] == 0
+
+
+# Issue #11 point 4: every admin page, not only the namespaced ones, answers only from the admin networks.
+@pytest.mark.parametrize(
+    ("name", "persona"),
+    [
+        ("privacy:anonymise", "secadmin"),
+        ("notify:channels", "sysadmin"),
+        ("notify:channel_create", "sysadmin"),
+    ],
+)
+def test_anonymisation_and_the_notification_channels_answer_only_from_the_admin_networks(world, name, persona):
+    client = world.client_for(getattr(world, persona))
+    assert client.get(reverse(name), REMOTE_ADDR="192.168.3.4").status_code == 200
+    assert client.get(reverse(name), REMOTE_ADDR="203.0.113.5").status_code == 404
+    assert client.post(reverse(name), {}, REMOTE_ADDR="203.0.113.5").status_code == 404
+
+
+def test_every_page_only_an_administrator_may_use_is_behind_the_admin_network_rule():
+    admin_pages = [
+        route.name
+        for route in pm.ROUTES
+        if not route.api and all(rule.ok and rule.ok <= pm.ADMINS for rule in route.methods.values())
+    ]
+    assert "privacy:anonymise" in admin_pages and "notify:channels" in admin_pages
+    for name in admin_pages:
+        namespace = name.split(":")[0] if ":" in name else ""
+        assert namespace in ADMIN_NAMESPACES or name in ADMIN_VIEW_NAMES, name
