@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoluo.core.forms import StyledFormMixin, apply_service_errors
 from zhaoluo.core.htmx import AuthedRequest
+from zhaoluo.orgs.models import User
 
 from . import token_services
 from .models import ApiToken
@@ -38,7 +39,7 @@ class ApiTokenForm(StyledFormMixin, forms.Form):
         )
 
 
-def tokens_of(user: object) -> list[ApiToken]:
+def tokens_of(user: User) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user))
 
 
