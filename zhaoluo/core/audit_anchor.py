@@ -192,7 +192,8 @@ def compare(anchor: Anchor) -> audit_chain.Broken | None:
             f"当前链头只到 seq {seq}（表中现有 {rows} 条），缺少 seq {seq + 1}–{anchor.seq} 共 {anchor.seq - seq} 条"
             f" / truncated, wiped or rolled back: seq {seq + 1}-{anchor.seq} missing"
         )
-    assert head is not None  # anchor.seq <= seq, and seq is 0 without a head
+    if head is None:
+        return None  # an anchor of the empty chain, and still no row: nothing is missing
     if anchor.seq > head.purged_seq:
         row_hash = AuditEvent.objects.filter(seq=anchor.seq).values_list("hash", flat=True).first()
     elif anchor.seq == head.purged_seq:
