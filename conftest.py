@@ -23,6 +23,9 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # The audit chain's external anchors (core/audit_anchor.py): each test its own, none from var/.
+    settings.ZHAOLUO_AUDIT_ANCHOR_FILE = tmp_path / "log" / "audit-anchor.jsonl"
+    settings.ZHAOLUO_BACKUP_DIR = tmp_path / "backups"
     # Rate-limit counters live in the cache: each test starts with none.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache

@@ -11,6 +11,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("migrate", "创建或升级数据库结构", "create or upgrade the database schema"),
     ("setup", "按区县代码建立本区组织机构（--district 420607）", "move a district in: province → city → district"),
     ("createuser", "新建登录账号（--role 角色）", "create a login (--role ROLE)"),
+    ("adminaccount", "三员账号：重置密码、解绑验证码、改角色（只在服务器上）", "admin accounts: reset, 2FA, role"),
     ("stats", "计算年度指标（--year, --region, --format json|table）", "compute a year's figures"),
     ("tick", "定时任务：重算亮灯等（可每几分钟运行一次）", "scheduled work: recompute lights and more"),
     (

@@ -268,6 +268,9 @@ ZHAOLUO_LEDGER_UPLOAD_DIR = Path(env.str("ZHAOLUO_LEDGER_UPLOAD_DIR", default=st
 # Notifications (zhaoluo/notify, docs/notifications.md). Outside channels are configured on the
 # 通知渠道 page; these are the delivery mechanics.
 ZHAOLUO_NOTIFY_TIMEOUT = env.float("ZHAOLUO_NOTIFY_TIMEOUT", default=5.0)  # seconds per webhook / SMTP call
+# Hosts a robot channel may post to besides the robots' own (qyapi.weixin.qq.com, oapi.dingtalk.com,
+# HTTPS only): an intranet gateway, say. Empty by default (notify/senders.py webhook_refusal).
+ZHAOLUO_WEBHOOK_HOSTS = env.list("ZHAOLUO_WEBHOOK_HOSTS", default=[])
 ZHAOLUO_NOTIFY_MAX_ATTEMPTS = env.int("ZHAOLUO_NOTIFY_MAX_ATTEMPTS", default=6)
 ZHAOLUO_NOTIFY_BACKOFF_MINUTES = env.float("ZHAOLUO_NOTIFY_BACKOFF_MINUTES", default=1.0)  # 1, 2, 4, 8, 16 …
 ZHAOLUO_NOTIFY_BATCH = env.int("ZHAOLUO_NOTIFY_BATCH", default=200)  # deliveries per run at most
@@ -307,6 +310,11 @@ ZHAOLUO_AUDIT_KEY = env.str("ZHAOLUO_AUDIT_KEY", default="" if ZHAOLUO_PRODUCTIO
 ZHAOLUO_AUDIT_RETENTION_DAYS = env.int("ZHAOLUO_AUDIT_RETENTION_DAYS", default=365)
 # Where `zhaoluo tick` archives purged audit rows (gzipped JSON lines) before deleting them.
 ZHAOLUO_AUDIT_ARCHIVE_DIR = Path(env.str("ZHAOLUO_AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive")))
+# The audit chain's external anchor (core/audit_anchor.py): the head's seq and hash, appended by
+# each tick, backup and passing verify. Keep it append-only (chattr +a) or ship it to the log server.
+ZHAOLUO_AUDIT_ANCHOR_FILE = Path(
+    env.str("ZHAOLUO_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "log" / "audit-anchor.jsonl"))
+)
 # What a production deployment must provide; `zhaoluo check-deploy` names each one missing.
 ZHAOLUO_REQUIRED_ENV = (
     "ZHAOLUO_SECRET_KEY",
@@ -375,6 +383,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # (initial or reset) must be changed at the first login whatever its age.
 ZHAOLUO_PASSWORD_MAX_AGE_DAYS = env.int("ZHAOLUO_PASSWORD_MAX_AGE_DAYS", default=90)
 # Lockout: this many consecutive failures lock the account for this many minutes.
+# A password change may not reuse any of this many earlier passwords (accounts/services.py).
+ZHAOLUO_PASSWORD_HISTORY = env.int("ZHAOLUO_PASSWORD_HISTORY", default=5)
+# API tokens (accounts/token_services.py): the longest a token may live, and the default.
+ZHAOLUO_API_TOKEN_MAX_DAYS = env.int("ZHAOLUO_API_TOKEN_MAX_DAYS", default=30)
 ZHAOLUO_LOGIN_MAX_FAILURES = env.int("ZHAOLUO_LOGIN_MAX_FAILURES", default=5)
 ZHAOLUO_LOGIN_LOCKOUT_MINUTES = env.int("ZHAOLUO_LOGIN_LOCKOUT_MINUTES", default=15)
 # Throttling per client address: failed logins in the last hour before the address gets 429.

@@ -18,10 +18,20 @@ class StepRequired(exceptions.PermissionDenied):
 
 
 class GatedTokenAuthentication(TokenAuthentication):
-    """A token stands for a login that passed 2FA when it was issued; the password steps still apply."""
+    """A token stands for a login that passed 2FA when it was issued; the password steps still apply.
+
+    The key is looked up by its digest among the user's named tokens (models.ApiToken); an
+    expired one is refused like an unknown one."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        user, token = super().authenticate_credentials(key)
+        from .token_services import api_token_by_key
+
+        token = api_token_by_key(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed("令牌无效或已过期，请重新获取")
+        user = token.user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed("令牌无效或已过期，请重新获取")
         step = selectors.pending_step(user, verified=True)
         if step is not None:
             raise StepRequired(step)

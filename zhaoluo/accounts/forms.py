@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from zhaoluo.core.forms import StyledFormMixin
-from zhaoluo.orgs.choices import Role
+from zhaoluo.orgs.choices import ADMIN_ROLES, Role
 from zhaoluo.orgs.models import Official, Region, Unit
 
 # One answer for an unknown name, a wrong password and a locked account (docs/accounts.md):
@@ -49,16 +49,20 @@ class TokenForm(StyledFormMixin, forms.Form):
         return token
 
 
+# The roles the 安全管理员 may hand out on the web: the three admin roles are the server's (services.ADMIN_ON_SERVER).
+WEB_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value not in ADMIN_ROLES]
+
+
 class AccountCreateForm(StyledFormMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
-    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("角色"), choices=WEB_ROLE_CHOICES)
     region = forms.ModelChoiceField(label=_("管辖地区"), queryset=Region.objects.none())
     unit = forms.ModelChoiceField(label=_("所在单位"), queryset=Unit.objects.none(), required=False)
     official = forms.ModelChoiceField(
         label=_("对应干部"),
         queryset=Official.objects.none(),
         required=False,
-        help_text=_("三员账号必填：三员须由不同的人担任"),
+        help_text=_("一人只能有一个账号"),
     )
 
     def __init__(self, *args: Any, regions: Any, units: Any, officials: Any, **kwargs: Any) -> None:
@@ -69,4 +73,4 @@ class AccountCreateForm(StyledFormMixin, forms.Form):
 
 
 class RoleForm(StyledFormMixin, forms.Form):
-    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("角色"), choices=WEB_ROLE_CHOICES)

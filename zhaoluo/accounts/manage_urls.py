@@ -2,13 +2,15 @@
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import bulk_views, views
 
 app_name = "secadmin"
 
 urlpatterns: list[URLPattern] = [
     path("", views.manage_list, name="accounts"),
     path("new/", views.manage_create, name="create"),
+    path("bulk/", bulk_views.manage_bulk, name="bulk"),
+    path("bulk/sheet.xlsx", bulk_views.manage_bulk_sheet, name="bulk-sheet"),
     path("<int:pk>/reset-password/", views.manage_reset, name="reset"),
     path("<int:pk>/active/", views.manage_active, name="active"),
     path("<int:pk>/unlock/", views.manage_unlock, name="unlock"),

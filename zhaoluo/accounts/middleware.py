@@ -40,7 +40,20 @@ TOUCH_SECONDS = 60
 # The admin interfaces (三员's own pages), by URL namespace and by view name: the Django admin,
 # the 安全管理员's account pages and the 审计管理员's audit search and export.
 ADMIN_NAMESPACES = frozenset({"admin", "secadmin"})
-ADMIN_VIEW_NAMES = frozenset({"audit-search", "audit-export"})
+# The admin pages outside those namespaces: the audit log, anonymisation (安全管理员) and the
+# notification channels (系统管理员), whose webhooks and secrets are configuration (issue #11 point 4).
+ADMIN_VIEW_NAMES = frozenset(
+    {
+        "audit-search",
+        "audit-export",
+        "privacy:anonymise",
+        "notify:channels",
+        "notify:channel_create",
+        "notify:channel_edit",
+        "notify:channel_test",
+        "notify:delivery_retry",
+    }
+)
 STEP_VIEWS = {
     selectors.Step.OTP_VERIFY: "accounts:otp-verify",
     selectors.Step.PASSWORD_CHANGE: "accounts:password-change",

@@ -59,3 +59,50 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.reason}"
+
+
+class ApiToken(models.Model):
+    """An API credential: several per user, each named, each with an end (issue #11 point 5).
+
+    Only the SHA-256 of the key is stored (the key is 160 random bits, so no salt or slow hash
+    is needed): a database reader cannot use a token. Tokens end at logout, at a password
+    change or reset, and when their time is up.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=64)
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
+    prefix = models.CharField(_("前缀"), max_length=8, help_text=_("令牌的前 8 位，便于辨认"))
+    created_at = models.DateTimeField(_("创建时间"))
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="accounts_apitoken_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's earlier passwords, the newest ZHAOLUO_PASSWORD_HISTORY kept, so a
+    change cannot go to a new password and straight back (issue #11 point 11)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    set_at = models.DateTimeField(_("停用时间"))
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.set_at:%Y-%m-%d}"

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
-from zhaoluo.core import roles, scheduled
+from zhaoluo.core import privacy, roles, scheduled
 from zhaoluo.orgs.choices import Role
 
 from .permissions import SYSTEM_CONFIGURE, can
@@ -38,3 +38,13 @@ def _enters_admin(user: Any, obj: Model | None) -> bool:
 
 
 roles.register(roles.ADMIN_SITE, _enters_admin)
+
+
+def _end_api_tokens(user: Any) -> None:
+    from .token_services import api_tokens_end
+
+    api_tokens_end(user=user)
+
+
+# An anonymised account keeps no API token (core/privacy.user_anonymise).
+privacy.register_credential_ender(_end_api_tokens)

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhaoluo.orgs.models import User
+from zhaoluo.orgs.models import Official, User
 
 from .models import AccountSecurity, LoginFailure
 from .permissions import ACCOUNTS_MANAGE, can
@@ -130,3 +130,17 @@ def security_rows(user_ids: list[int]) -> QuerySet[AccountSecurity]:
 
 def users_with_devices(user_ids: list[int]) -> set[int]:
     return set(TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list("user_id", flat=True))
+
+
+def officials_without_login(*, user: Any, search: str = "") -> QuerySet[Official]:
+    """The officials of the 安全管理员's district (its townships' units and the leaders without a
+    unit included) who have no account yet: the roster the bulk page hands logins to."""
+    district_id = managed_district_id(user)
+    if district_id is None:
+        return Official.objects.none()
+    in_district = Q(unit__region_id=district_id) | Q(unit__region__parent_id=district_id) | Q(unit__isnull=True)
+    officials = Official.objects.filter(in_district, user__isnull=True).select_related("unit", "unit__region")
+    search = search.strip()
+    if search:
+        officials = officials.filter(Q(name__icontains=search) | Q(unit__name__icontains=search))
+    return officials.order_by("unit__name", "name", "pk")

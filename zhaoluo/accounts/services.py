@@ -10,6 +10,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -19,17 +20,18 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
-from rest_framework.authtoken.models import Token
 
 from zhaoluo.core import audit
 from zhaoluo.core.errors import PermissionDeniedError
+from zhaoluo.core.models import Outcome
 from zhaoluo.orgs.choices import ADMIN_ROLES, Role
 from zhaoluo.orgs.models import Official, Region, Unit, User
 from zhaoluo.orgs.services import user_create
 
 from . import selectors
-from .models import AccountSecurity, LoginFailure
+from .models import AccountSecurity, LoginFailure, PasswordHistory
 from .permissions import ACCOUNTS_MANAGE, can
+from .token_services import api_tokens_end
 
 # Failure reasons; the person at the login page is told none of them (see docs/accounts.md).
 UNKNOWN_USER = "unknown_user"
@@ -61,6 +63,7 @@ def login_failed(*, username: str, user: User | None, ip: str | None, reason: st
         parent=user,
         after={"username": failure.username, "reason": reason},
         note=f"登录失败：{failure.username}",
+        outcome=Outcome.FAILURE,
     )
     if user is None or reason != BAD_PASSWORD:
         return False
@@ -81,6 +84,8 @@ def login_failed(*, username: str, user: User | None, ip: str | None, reason: st
             obj=user,
             after={"locked_until": until.isoformat(), "failed_logins": security.failed_logins},
             note=f"连续 {security.failed_logins} 次密码错误，临时锁定 {settings.ZHAOLUO_LOGIN_LOCKOUT_MINUTES} 分钟",
+            # The lock refuses the account's logins: a denial, not a success of anyone's.
+            outcome=Outcome.DENIED,
         )
     return locked
 
@@ -95,14 +100,14 @@ def login_succeeded(*, user: User) -> None:
 
 
 def end_sessions(*, user: User, keep: str | None = None, api_token: bool = True) -> int:
-    """Delete the user's server-side sessions (all but `keep`), and their API token unless told
+    """Delete the user's server-side sessions (all but `keep`), and their API tokens unless told
     not to; the count of sessions deleted.
 
     Sessions are looked up by decoding each one: with a 30-minute idle limit the table holds
     only a district's worth of live sessions, and this needs no bookkeeping of its own.
     """
     if api_token:
-        Token.objects.filter(user=user).delete()
+        api_tokens_end(user=user)
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in Session.objects.all().iterator():
@@ -116,10 +121,11 @@ def end_sessions(*, user: User, keep: str | None = None, api_token: bool = True)
 
 @transaction.atomic
 def logged_out(*, user: User) -> int:
-    """Logout ends every session of the account, on every computer, not only this one. An API
-    token is a credential of its own, kept until the password changes or the account is reset."""
+    """Logout ends every session of the account, on every computer, not only this one, and
+    every API token: a token must not outlive the login that stands behind it."""
+    tokens = api_tokens_end(user=user)
     ended = end_sessions(user=user, api_token=False)
-    audit.record(actor=user, action="logout", obj=user, note=f"结束会话 {ended} 个")
+    audit.record(actor=user, action="logout", obj=user, note=f"结束会话 {ended} 个，撤销接口令牌 {tokens} 个")
     return ended
 
 
@@ -137,12 +143,35 @@ def password_change(*, user: User, new_password: str, keep_session: str | None =
     """The user's own change (the old password was checked by the form). Other sessions end."""
     if user.check_password(new_password):
         raise ValidationError({"new_password1": "新密码不能与当前密码相同"})
+    if _used_before(user, new_password):
+        raise ValidationError(
+            {"new_password1": f"新密码不能与最近 {settings.ZHAOLUO_PASSWORD_HISTORY} 次用过的密码相同"}
+        )
     validate_password(new_password, user)
+    _remember_password(user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     _mark_password_set(user, must_change=False)
     ended = end_sessions(user=user, keep=keep_session)
     audit.record(actor=user, action="password.changed", obj=user, note=f"其他会话已结束：{ended} 个")
+
+
+def _used_before(user: User, raw: str) -> bool:
+    keep: int = settings.ZHAOLUO_PASSWORD_HISTORY
+    hashes = PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:keep]
+    return any(check_password(raw, encoded) for encoded in hashes)
+
+
+def _remember_password(user: User) -> None:
+    """Keep the password being replaced; only the newest ZHAOLUO_PASSWORD_HISTORY stay."""
+    keep: int = settings.ZHAOLUO_PASSWORD_HISTORY
+    security = selectors.security_of(user)
+    if keep <= 0 or not user.has_usable_password() or (security is not None and security.must_change_password):
+        # A temporary password from the 安全管理员 was never the user's: it takes no place in the history.
+        return
+    PasswordHistory.objects.create(user=user, password=user.password, set_at=timezone.now())
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
 def temporary_password() -> str:
@@ -175,6 +204,25 @@ def _require_manager(by: User, target: User | None = None) -> None:
             raise PermissionDeniedError("该账号不在您的管理范围内")
 
 
+# 三员 accounts are handled on the server only (docs/accounts.md): whoever holds the 安全管理员's
+# page could otherwise make themselves an 审计管理员, or reset the 系统管理员's password and 2FA
+# and sign in as them, and hold two of the three hats.
+ADMIN_ON_SERVER = (
+    "系统管理员、安全管理员、审计管理员（三员）账号不能在网页上新建、改角色、重置密码或解绑验证码，"
+    "须由运维人员在服务器上用 zhaoluo adminaccount 命令办理（记入审计日志）"
+)
+
+
+def _refuse_admin_role(role: str) -> None:
+    if role in ADMIN_ROLES:
+        raise ValidationError({"role": ADMIN_ON_SERVER})
+
+
+def _refuse_admin_target(user: User) -> None:
+    if user.role in ADMIN_ROLES:
+        raise PermissionDeniedError(ADMIN_ON_SERVER)
+
+
 def _check_person(*, role: str, official: Official | None, user: User | None = None) -> None:
     """One person, one account, one role: a named person may hold only one account, and the three
     admin roles go to named people so that no one can quietly hold two of them."""
@@ -202,6 +250,7 @@ def account_create(
 ) -> tuple[User, str]:
     """A new account with a temporary password, to be changed at the first login."""
     _require_manager(by)
+    _refuse_admin_role(role)
     if region.pk != selectors.managed_district_id(by) and region.parent_id != selectors.managed_district_id(by):
         raise ValidationError({"region": "只能在本区及其镇街内创建账号"})
     _check_person(role=role, official=official)
@@ -224,6 +273,7 @@ def account_create(
 def account_reset_password(*, by: User, user: User) -> str:
     """A new temporary password; the user must change it at the next login, and is logged out now."""
     _require_manager(by, user)
+    _refuse_admin_target(user)
     password = temporary_password()
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -256,8 +306,10 @@ def account_set_active(*, by: User, user: User, active: bool) -> User:
 def account_change_role(*, by: User, user: User, role: str) -> User:
     """A new role takes effect at once: the user's sessions end, so any 2FA the role needs is asked."""
     _require_manager(by, user)
+    _refuse_admin_target(user)
     if role not in Role.values:
         raise ValidationError({"role": f"未知的角色：{role}"})
+    _refuse_admin_role(role)
     if role == user.role:
         return user
     _check_person(role=role, official=user.official, user=user)
@@ -284,6 +336,7 @@ def account_unlock(*, by: User, user: User) -> None:
 def account_otp_reset(*, by: User, user: User) -> int:
     """Remove a user's 2FA devices (a lost phone); they enrol again at the next login."""
     _require_manager(by, user)
+    _refuse_admin_target(user)
     removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
     end_sessions(user=user)
     audit.record(actor=by, action="otp.devices_removed", obj=user, note=f"移除动态验证码设备 {removed} 个")
@@ -332,7 +385,7 @@ def otp_verify(*, user: User, token: str) -> TOTPDevice | None:
         if device.verify_token(token.strip()):
             audit.record(actor=user, action="otp.verified", obj=user)
             return device
-    audit.record(actor=user, action="otp.failed", obj=user, note="动态验证码错误或已使用")
+    audit.record(actor=user, action="otp.failed", obj=user, note="动态验证码错误或已使用", outcome=Outcome.FAILURE)
     return None
 
 

@@ -25,7 +25,7 @@ from django_otp.qr import write_qrcode_image
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.core.forms import apply_service_errors
 from zhaoluo.core.htmx import AuthedRequest
-from zhaoluo.orgs.choices import Role
+from zhaoluo.orgs.choices import ADMIN_ROLES, Role
 from zhaoluo.orgs.models import Official, Region, Unit, User
 
 from . import selectors, services
@@ -202,15 +202,24 @@ def otp_qr(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def security(request: AuthedRequest) -> HttpResponse:
     """The user's own account security: password age and the second factor."""
-    user = request.user
+    from .token_views import ApiTokenForm
+
+    context = {**security_context(request.user), "token_form": ApiTokenForm()}
+    return render(request, "accounts/security.html", context)
+
+
+def security_context(user: User) -> dict[str, Any]:
+    from .token_views import tokens_of
+
     record = selectors.security_of(user)
-    context = {
+    return {
         "devices": list(selectors.confirmed_devices(user)),
         "otp_required": selectors.otp_required(user),
         "password_set_at": selectors.password_set_at(user, record),
         "password_expires_at": selectors.password_expires_at(user, record),
+        "tokens": tokens_of(user),
+        "now": timezone.now(),
     }
-    return render(request, "accounts/security.html", context)
 
 
 @login_required
@@ -254,7 +263,8 @@ def manage_list(request: AuthedRequest) -> HttpResponse:
         }
         for a in accounts
     ]
-    return render(request, "accounts/manage_list.html", {"rows": rows, "role_form": RoleForm()})
+    context = {"rows": rows, "role_form": RoleForm(), "admin_roles": sorted(ADMIN_ROLES)}
+    return render(request, "accounts/manage_list.html", context)
 
 
 def _locked(record: Any, now: Any) -> bool:

@@ -145,9 +145,10 @@ def sqlite_backup(source: sqlite3.Connection, target: Path) -> dict[str, Any]:
         if check != "ok":
             raise BackupError(f"备份副本完整性检查失败：{check}")
         tables = table_manifest(destination, "sqlite")
+        audit_head = _audit_head(destination, tables)
     finally:
         destination.close()
-    return {"integrity_check": check, "tables": tables}
+    return {"integrity_check": check, "tables": tables, "audit_head": audit_head}
 
 
 def _sqlite_source() -> sqlite3.Connection:
@@ -218,12 +219,20 @@ def pg_backup(settings_dict: dict[str, Any], target: Path) -> dict[str, Any]:
             if result.returncode != 0:
                 raise BackupError(f"pg_dump 失败：{result.stderr.strip()}")
             tables = table_manifest(conn, "postgresql")
+            audit_head = _audit_head(conn, tables)
     finally:
         conn.close()
     listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True, text=True, check=False)
     if listing.returncode != 0:
         raise BackupError(f"pg_restore --list 无法读取备份：{listing.stderr.strip()}")
-    return {"integrity_check": "pg_restore --list ok", "tables": tables}
+    return {"integrity_check": "pg_restore --list ok", "tables": tables, "audit_head": audit_head}
+
+
+def _audit_head(dbapi_connection: Any, tables: dict[str, Any]) -> dict[str, Any] | None:
+    """The audit chain's head inside the copy: an anchor the live log must not fall behind."""
+    from .audit_anchor import HEAD_TABLE, head_of
+
+    return head_of(dbapi_connection) if HEAD_TABLE in tables else None
 
 
 # ---------------------------------------------------------------- backup / restore
@@ -266,8 +275,13 @@ def backup(output: Path | None = None, *, media_root: Path | None = None) -> Pat
         "integrity_check": described["integrity_check"],
         "tables": described["tables"],
         "media": media,
+        "audit_head": described["audit_head"],
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    if described["audit_head"] is not None:
+        from .audit_anchor import append
+
+        append(described["audit_head"])
     return directory
 
 

@@ -46,6 +46,15 @@ class PrivacySubject:
 SUBJECTS: dict[str, PrivacySubject] = {}
 
 
+# What else an anonymised account must lose besides its sessions (API tokens …): the app that
+# issues the credential registers how to end it, from its plugins.py.
+_CREDENTIAL_ENDERS: list[Callable[[Any], None]] = []
+
+
+def register_credential_ender(end: Callable[[Any], None]) -> None:
+    _CREDENTIAL_ENDERS.append(end)
+
+
 def register_subject(subject: PrivacySubject) -> None:
     SUBJECTS[subject.kind] = subject
 
@@ -129,9 +138,8 @@ def user_anonymise(*, user: Any, by: Any, reason: str) -> list[str]:
     user.set_unusable_password()
     user.save()
     _end_sessions(user.pk)
-    from rest_framework.authtoken.models import Token
-
-    Token.objects.filter(user=user).delete()
+    for end_credentials in _CREDENTIAL_ENDERS:
+        end_credentials(user)
     audit.record(
         actor=by,
         action=ANONYMISED,

@@ -64,11 +64,21 @@ def _audit_purge(today: dt.date) -> dict[str, int]:
     return {"audit_purged": audit_purge().purged}
 
 
+def _audit_anchor(today: dt.date) -> dict[str, int]:
+    from .audit_anchor import write
+
+    _, written = write(source="tick")
+    return {"audit_anchored": int(written)}
+
+
 # The kernel's own steps; the apps' steps (lights, approvals, supervision, meetings, notify …)
 # are added by register_step from each app's plugins.py.
 STEPS: list[Step] = [
     Step("files", "清理临时文件", _files, order=20),
     Step("audit_purge", "审计记录保存期清理", _audit_purge, order=50),
+    # After everything else, notifications (1000) included: the anchor holds the head after all
+    # that this run wrote (core/audit_anchor.py).
+    Step("audit_anchor", "审计链外部锚点", _audit_anchor, order=2000),
 ]
 
 

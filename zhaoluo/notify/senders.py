@@ -183,6 +183,36 @@ def _timeout() -> float:
     return float(settings.ZHAOLUO_NOTIFY_TIMEOUT)
 
 
+# The robots' own hosts (issue #11 point 12): a channel may post there over HTTPS and nowhere else,
+# unless the operator lists a gateway in ZHAOLUO_WEBHOOK_HOSTS. Any other host would let whoever
+# edits a channel make the server POST into the intranet (SSRF).
+ROBOT_HOSTS = {"wecom": "qyapi.weixin.qq.com", "dingtalk": "oapi.dingtalk.com"}
+
+
+def webhook_refusal(url: str, kind: str) -> str:
+    """Why this webhook address may not be used for this kind of robot; empty when it may."""
+    parts = urlsplit(url or "")
+    try:
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return "Webhook 地址的端口无效"
+    if parts.scheme not in ("http", "https") or not host:
+        return "群机器人需要以 http:// 或 https:// 开头的 Webhook 地址"
+    if parts.username is not None or parts.password is not None:
+        return "Webhook 地址不能含用户名或密码"
+    configured = {h.strip().lower() for h in settings.ZHAOLUO_WEBHOOK_HOSTS if h.strip()}
+    if host in configured:
+        return ""
+    official = ROBOT_HOSTS.get(kind, "")
+    if host == official and parts.scheme == "https" and port in (None, 443):
+        return ""
+    return (
+        f"Webhook 地址只能是 https://{official}/…（机器人的官方地址）"
+        if official
+        else "Webhook 地址的主机不在允许范围内"
+    ) + f"；如需经内网网关转发，请由运维人员把 {host} 加入 ZHAOLUO_WEBHOOK_HOSTS"
+
+
 def post_robot(url: str, payload: dict[str, Any], *, hide: tuple[str, ...] = ()) -> None:
     """POST one robot message; raise SendError unless the robot answers errcode 0."""
     data = json.dumps(payload, ensure_ascii=False).encode()
@@ -206,11 +236,20 @@ def post_robot(url: str, payload: dict[str, Any], *, hide: tuple[str, ...] = ())
         raise SendError(scrub(f"errcode {errcode}：{errmsg[:200]}", url, *hide))
 
 
+def _allowed(webhook: str, kind: str) -> None:
+    # Checked again at sending: a channel saved before the allow-list, or a list since narrowed.
+    refusal = webhook_refusal(webhook, kind)
+    if refusal:
+        raise SendError(refusal, retry=False)
+
+
 def send_wecom(webhook: str, msg: Outgoing, fmt: str) -> None:
+    _allowed(webhook, "wecom")
     post_robot(webhook, wecom_payload(msg, fmt))
 
 
 def send_dingtalk(webhook: str, secret: str, msg: Outgoing, fmt: str) -> None:
+    _allowed(webhook, "dingtalk")
     post_robot(dingtalk_url(webhook, secret), dingtalk_payload(msg, fmt), hide=(webhook, secret))
 
 

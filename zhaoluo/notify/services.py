@@ -369,9 +369,9 @@ def _validate(channel: Channel) -> None:
     else:
         channel.events = [e for e in Event.values if e in events]  # stored in a fixed order
     if channel.is_robot:
-        parts = urlsplit(channel.webhook_url or "")
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            errors["webhook_url"] = "群机器人需要以 http:// 或 https:// 开头的 Webhook 地址"
+        refusal = senders.webhook_refusal(channel.webhook_url or "", channel.kind)
+        if refusal:
+            errors["webhook_url"] = refusal
     else:
         channel.webhook_url = ""
     if channel.kind != ChannelKind.DINGTALK:

@@ -383,6 +383,12 @@ ROUTES: tuple[Route, ...] = (
         enterprise,
         api=True,
     ),
+    # ---- 安全管理员: logins for the roster (accounts/bulk_views.py); with no sheet pending, back to the page
+    Route("secadmin:bulk", {"GET": only(MANAGE_ACCOUNTS), "POST": only(MANAGE_ACCOUNTS, FORM_INVALID)}),
+    Route("secadmin:bulk-sheet", {"GET": only(MANAGE_ACCOUNTS, 302)}),
+    # ---- the user's own API tokens (accounts/token_views.py); a token pk nobody holds: 404 for all
+    Route("accounts:token-create", {"POST": everyone(FORM_INVALID)}),
+    Route("accounts:token-revoke", {"POST": in_scope(NONE)}, lambda t: {"pk": 987654321}),
 )
 
 # The Django admin (core/adminsite.py) is the system administrator's alone: one rule for all

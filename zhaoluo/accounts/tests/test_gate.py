@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from zhaoluo.accounts import services
-from zhaoluo.accounts.models import AccountSecurity
+from zhaoluo.accounts.models import AccountSecurity, ApiToken
+from zhaoluo.accounts.token_services import api_token_issue
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.orgs.models import User
 from zhaoluo.testing.fixtures import PASSWORD
@@ -77,10 +77,10 @@ def test_the_api_answers_403_json_naming_the_step(world):
 
 
 def test_an_api_token_is_held_to_the_same_rule(world):
-    token = Token.objects.create(user=world.investment)
+    _, key = api_token_issue(user=world.investment)
     password_set_days_ago(world.investment, 91)
     with time_machine.travel(START, tick=False):
-        response = Client().get("/api/projects/", HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = Client().get("/api/projects/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 403 and response.json()["error"]["code"] == "password_expired"
 
 
@@ -92,7 +92,7 @@ def test_the_rotation_period_is_a_setting(world, settings):
 
 
 def test_changing_the_expired_password_lets_the_user_in_and_ends_other_sessions(world):
-    Token.objects.create(user=world.investment)
+    api_token_issue(user=world.investment)
     password_set_days_ago(world.investment, 91)
     with time_machine.travel(START, tick=False):
         other = world.client_for(world.investment)
@@ -111,7 +111,7 @@ def test_changing_the_expired_password_lets_the_user_in_and_ends_other_sessions(
         assert client.get("/projects/").status_code == 200
         assert other.get("/projects/").status_code == 302
         assert sessions_of(world.investment) == 1
-        assert not Token.objects.filter(user=world.investment).exists()
+        assert not ApiToken.objects.filter(user=world.investment).exists()
     security = AccountSecurity.objects.get(user=world.investment)
     assert security.password_changed_at == START and not security.must_change_password
     world.investment.refresh_from_db()

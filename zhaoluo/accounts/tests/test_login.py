@@ -13,10 +13,11 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from zhaoluo.accounts.models import AccountSecurity, LoginFailure
-from zhaoluo.core.models import AuditEvent
+from zhaoluo.accounts import services
+from zhaoluo.accounts.models import AccountSecurity, ApiToken, LoginFailure
+from zhaoluo.accounts.token_services import api_token_issue
+from zhaoluo.core.models import AuditEvent, Outcome
 from zhaoluo.orgs.choices import Role
 from zhaoluo.orgs.models import User
 from zhaoluo.orgs.services import user_create
@@ -230,7 +231,7 @@ def test_the_session_limits_are_settings_with_the_baseline_defaults():
 
 
 def test_logout_deletes_every_session_of_the_account_and_a_replayed_cookie_gets_the_login_page(world):
-    token = Token.objects.create(user=world.investment)
+    token, _ = api_token_issue(user=world.investment)
     first, second = Client(), Client()
     assert login(first, "zhaoshang", PASSWORD).status_code == 302
     assert login(second, "zhaoshang", PASSWORD).status_code == 302
@@ -244,8 +245,8 @@ def test_logout_deletes_every_session_of_the_account_and_a_replayed_cookie_gets_
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert second.get(reverse("home")).status_code == 302
     assert AuditEvent.objects.filter(action="logout", object_id=str(world.investment.pk)).exists()
-    # An API token is a credential of its own: a web logout leaves it, a password change does not.
-    assert Token.objects.filter(pk=token.pk).exists()
+    # Issue #11 point 5: the API tokens end with the web login behind them.
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
 
 
 def test_logout_is_post_only(world):
@@ -259,3 +260,28 @@ def test_a_successful_login_is_audited(client, world):
     event = AuditEvent.objects.get(action="login.succeeded")
     assert event.actor == world.investment and event.ip == "10.1.2.3"
     assert timezone.now() - event.at < dt.timedelta(minutes=1)
+
+
+# --- Issue #11 point 6: failures are recorded as failures -------------------------------------
+
+
+def test_failed_logins_failed_codes_and_locks_are_audited_as_failures_not_successes(world):
+    for _ in range(5):
+        login(Client(), "zhaoshang", "Wrong-passw0rd!")
+    login(Client(), "nobody-here", "Wrong-passw0rd!")
+    with transaction.atomic():
+        assert services.otp_verify(user=world.sysadmin, token="000000") is None
+    outcomes = dict(
+        AuditEvent.objects.filter(action__in=["login.failed", "otp.failed", "account.locked"])
+        .values_list("action", "outcome")
+        .distinct()
+    )
+    assert outcomes == {
+        "login.failed": Outcome.FAILURE,
+        "otp.failed": Outcome.FAILURE,
+        "account.locked": Outcome.DENIED,
+    }
+    assert AuditEvent.objects.filter(action="login.failed").count() == 6
+    assert not AuditEvent.objects.filter(
+        action__in=["login.failed", "otp.failed", "account.locked"], outcome=Outcome.SUCCESS
+    ).exists()

@@ -14,11 +14,13 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhaoluo.accounts import services
-from zhaoluo.accounts.models import AccountSecurity
+from zhaoluo.accounts import server_services, services
+from zhaoluo.accounts.middleware import ADMIN_NAMESPACES, ADMIN_VIEW_NAMES
+from zhaoluo.accounts.models import AccountSecurity, ApiToken
 from zhaoluo.accounts.permissions import CAPABILITIES, capabilities_of
+from zhaoluo.accounts.token_services import api_token_issue
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.core.scheduled import run_tick
@@ -27,7 +29,8 @@ from zhaoluo.orgs.choices import ADMIN_ROLES, Role
 from zhaoluo.orgs.models import User
 from zhaoluo.orgs.services import DEFAULT_ACCOUNT_NAMES, user_create
 from zhaoluo.testing import factories as f
-from zhaoluo.testing.fixtures import PASSWORD
+from zhaoluo.testing import permission_matrix as pm
+from zhaoluo.testing.fixtures import PASSWORD, otp_verify_session
 
 pytestmark = pytest.mark.django_db
 MANAGE = "/security/accounts/"
@@ -103,7 +106,7 @@ def test_the_security_admin_creates_an_account_with_a_temporary_password(world):
 
 def test_a_reset_forces_a_change_and_ends_the_users_sessions_and_api_token(world):
     victim = world.client_for(world.economy)
-    token = Token.objects.create(user=world.economy)
+    _, key = api_token_issue(user=world.economy)
     assert sessions_of(world.economy) == 1
     response = world.client_for(world.secadmin).post(reverse("secadmin:reset", args=[world.economy.pk]))
     assert response.status_code == 200
@@ -111,8 +114,8 @@ def test_a_reset_forces_a_change_and_ends_the_users_sessions_and_api_token(world
     assert world.economy.check_password(response.context["password"])
     assert sessions_of(world.economy) == 0
     assert victim.get("/").status_code == 302
-    assert not Token.objects.filter(pk=token.pk).exists()
-    assert Client().get("/api/projects/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
+    assert not ApiToken.objects.filter(user=world.economy).exists()
+    assert Client().get("/api/projects/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
     assert AccountSecurity.objects.get(user=world.economy).must_change_password
     assert AuditEvent.objects.filter(action="account.password_reset", actor=world.secadmin).count() == 1
 
@@ -153,27 +156,91 @@ def test_a_role_change_applies_at_once_and_is_audited(world):
 def test_an_admin_role_goes_only_to_a_named_person_who_has_no_other_account(world):
     # Without a person behind it, an admin account could be a second hat for anyone.
     with pytest.raises(ValidationError, match="须对应具体干部"):
-        services.account_change_role(by=world.secadmin, user=world.economy, role=Role.AUDITADMIN)
+        server_services.admin_role_change(user=world.economy, role=Role.AUDITADMIN)
     # 李专 already logs in as zhuanban: a second account for him, with an admin role, is refused.
+    second = f.UserFactory.create(username="lizhuan-audit", role="", region=world.district)
+    second.official = world.member_official
     with pytest.raises(ValidationError, match="已有账号 zhuanban"):
-        services.account_create(
-            by=world.secadmin,
-            username="lizhuan-audit",
-            role=Role.AUDITADMIN,
-            region=world.district,
-            official=world.member_official,
-        )
-    assert not User.objects.filter(username="lizhuan-audit").exists()
+        server_services.admin_role_change(user=second, role=Role.AUDITADMIN)
     world.economy.refresh_from_db()
-    assert world.economy.role == Role.ECONOMY
+    second.refresh_from_db()
+    assert world.economy.role == Role.ECONOMY and second.role == ""
 
 
-def test_a_named_person_can_be_given_an_admin_role(world):
+def test_a_named_person_can_be_given_an_admin_role_on_the_server(world):
     person = f.OfficialFactory.create(name="周审计", unit=world.lead_unit)
     user, _ = services.account_create(
-        by=world.secadmin, username="zhoushenji", role=Role.AUDITADMIN, region=world.district, official=person
+        by=world.secadmin, username="zhoushenji", role=Role.ECONOMY, region=world.district, official=person
     )
+    call_command("adminaccount", "role", "zhoushenji", Role.AUDITADMIN)
+    user.refresh_from_db()
     assert user.role == Role.AUDITADMIN and user.official == person
+    event = AuditEvent.objects.get(action="account.role_changed", object_id=str(user.pk))
+    assert event.actor is None and event.source == "cli" and event.after == {"role": "auditadmin"}
+
+
+# --- Point 1 of issue #11: no single administrator handles a 三员 account on the web ----------
+
+
+def test_the_security_admin_cannot_create_an_admin_account_on_the_web(world):
+    person = f.OfficialFactory.create(name="周审计", unit=world.lead_unit)
+    response = world.client_for(world.secadmin).post(
+        reverse("secadmin:create"),
+        {"username": "zhoushenji", "role": Role.AUDITADMIN, "region": world.district.pk, "official": person.pk},
+    )
+    assert response.status_code == 422
+    assert not User.objects.filter(username="zhoushenji").exists()
+    with pytest.raises(ValidationError, match="服务器上"):
+        services.account_create(
+            by=world.secadmin, username="zhoushenji", role=Role.AUDITADMIN, region=world.district, official=person
+        )
+    assert not User.objects.filter(username="zhoushenji").exists()
+    assert not AuditEvent.objects.filter(action="user.created").exists()
+
+
+def test_the_security_admin_cannot_reset_re_enrol_or_re_role_an_admin_account(world):
+    device = TOTPDevice.objects.create(user=world.sysadmin, name="phone", confirmed=True)
+    client = world.client_for(world.secadmin)
+    assert client.post(reverse("secadmin:reset", args=[world.sysadmin.pk])).status_code == 403
+    assert client.post(reverse("secadmin:otp-reset", args=[world.sysadmin.pk])).status_code == 403
+    client.post(reverse("secadmin:role", args=[world.auditadmin.pk]), {"role": Role.INVESTMENT})
+    client.post(reverse("secadmin:role", args=[world.task_force.pk]), {"role": Role.AUDITADMIN})
+    for user in (world.sysadmin, world.auditadmin, world.task_force):
+        user.refresh_from_db()
+    assert world.sysadmin.check_password(PASSWORD) and TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert world.auditadmin.role == Role.AUDITADMIN and world.task_force.role == Role.TASK_FORCE
+    assert not AccountSecurity.objects.filter(user=world.sysadmin, must_change_password=True).exists()
+    for call in (
+        lambda: services.account_reset_password(by=world.secadmin, user=world.sysadmin),
+        lambda: services.account_otp_reset(by=world.secadmin, user=world.sysadmin),
+        lambda: services.account_change_role(by=world.secadmin, user=world.auditadmin, role=Role.ECONOMY),
+    ):
+        with pytest.raises(PermissionDeniedError, match="服务器上"):
+            call()
+    assert not AuditEvent.objects.filter(
+        action__in=["account.password_reset", "otp.devices_removed", "account.role_changed"]
+    ).exists()
+    # The page offers none of it for the admin rows.
+    html = client.get(MANAGE).content.decode()
+    assert reverse("secadmin:reset", args=[world.sysadmin.pk]) not in html
+    assert reverse("secadmin:reset", args=[world.economy.pk]) in html
+
+
+def test_the_server_command_resets_an_admin_account_and_audits_it(world, capsys):
+    device = TOTPDevice.objects.create(user=world.sysadmin, name="phone", confirmed=True)
+    call_command("adminaccount", "reset-password", "xitong")
+    password = capsys.readouterr().out.strip().splitlines()[-1]
+    world.sysadmin.refresh_from_db()
+    assert world.sysadmin.check_password(password)
+    assert AccountSecurity.objects.get(user=world.sysadmin).must_change_password
+    call_command("adminaccount", "otp-reset", "xitong")
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    events = AuditEvent.objects.filter(object_id=str(world.sysadmin.pk), source="cli", actor=None)
+    assert set(events.values_list("action", flat=True)) == {"account.password_reset", "otp.devices_removed"}
+    assert password not in str(list(events.values_list("note", "after")))
+    # The command is for the three admin roles only; business accounts stay with the 安全管理员.
+    with pytest.raises(CommandError, match="不是三员账号"):
+        call_command("adminaccount", "reset-password", "kejing")
 
 
 def test_the_security_admin_cannot_act_on_their_own_account(world):
@@ -195,12 +262,16 @@ def test_another_districts_account_is_out_of_reach(world):
         services.account_create(by=world.secadmin, username="x1", role=Role.INVESTMENT, region=world.other_district)
 
 
-def test_removing_a_users_2fa_makes_them_enrol_again(world):
-    victim = world.client_for(world.sysadmin)
-    world.client_for(world.secadmin).post(reverse("secadmin:otp-reset", args=[world.sysadmin.pk]))
-    assert victim.get("/admin/").status_code == 302
+def test_removing_a_users_2fa_makes_them_enrol_again(world, settings):
+    settings.ZHAOLUO_OTP_REQUIRED_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN, Role.ECONOMY})
+    TOTPDevice.objects.create(user=world.economy, name="phone", confirmed=True)
+    victim = world.client_for(world.economy)
+    otp_verify_session(victim, world.economy)
+    assert victim.get("/").status_code == 200
+    world.client_for(world.secadmin).post(reverse("secadmin:otp-reset", args=[world.economy.pk]))
+    assert victim.get("/").status_code == 302
     fresh = Client()
-    fresh.force_login(world.sysadmin)
+    fresh.force_login(world.economy)
     assert fresh.get("/")["Location"].startswith(reverse("accounts:otp-enrol"))
     assert AuditEvent.objects.filter(action="otp.devices_removed", actor=world.secadmin).count() == 1
 
@@ -261,3 +332,31 @@ def test_the_tick_disables_dormant_accounts_and_ends_their_sessions(world):
     assert all(e.source == "tick" and e.actor is None for e in events)
     # Idempotent: a second run finds nothing more.
     assert run_tick()["dormant_disabled"] == 0
+
+
+# Issue #11 point 4: every admin page, not only the namespaced ones, answers only from the admin networks.
+@pytest.mark.parametrize(
+    ("name", "persona"),
+    [
+        ("privacy:anonymise", "secadmin"),
+        ("notify:channels", "sysadmin"),
+        ("notify:channel_create", "sysadmin"),
+    ],
+)
+def test_anonymisation_and_the_notification_channels_answer_only_from_the_admin_networks(world, name, persona):
+    client = world.client_for(getattr(world, persona))
+    assert client.get(reverse(name), REMOTE_ADDR="192.168.3.4").status_code == 200
+    assert client.get(reverse(name), REMOTE_ADDR="203.0.113.5").status_code == 404
+    assert client.post(reverse(name), {}, REMOTE_ADDR="203.0.113.5").status_code == 404
+
+
+def test_every_page_only_an_administrator_may_use_is_behind_the_admin_network_rule():
+    admin_pages = [
+        route.name
+        for route in pm.ROUTES
+        if not route.api and all(rule.ok and rule.ok <= pm.ADMINS for rule in route.methods.values())
+    ]
+    assert "privacy:anonymise" in admin_pages and "notify:channels" in admin_pages
+    for name in admin_pages:
+        namespace = name.split(":")[0] if ":" in name else ""
+        assert namespace in ADMIN_NAMESPACES or name in ADMIN_VIEW_NAMES, name

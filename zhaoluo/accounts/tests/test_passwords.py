@@ -7,10 +7,13 @@ import importlib
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from zhaoluo.accounts.models import PasswordHistory
 from zhaoluo.orgs.choices import Role
 from zhaoluo.orgs.services import user_create
 from zhaoluo.testing import factories as f
+from zhaoluo.testing.fixtures import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +160,35 @@ def test_a_password_stored_with_the_production_hasher_is_argon2(world, settings)
     user.refresh_from_db()
     assert user.password.startswith("argon2$")
     assert user.check_password("Tq7#mV2pLx9w")
+
+
+# --- Issue #11 point 11: password history -----------------------------------------------------
+
+HISTORY = ["Blue-Kettle-41-Rain", "Green-Lamp-52-Snow", "Red-Door-63-Wind", "Gold-Bell-74-Mist", "Grey-Ship-85-Dew"]
+
+
+def _change(client, old: str, new: str):
+    return client.post(
+        reverse("accounts:password-change"), {"old_password": old, "new_password1": new, "new_password2": new}
+    )
+
+
+def test_a_password_cannot_go_back_to_any_of_the_last_five(world):
+    client = world.client_for(world.investment)
+    assert _change(client, PASSWORD, HISTORY[0]).status_code == 302
+    back = _change(client, HISTORY[0], PASSWORD)
+    assert back.status_code == 422 and "最近 5 次用过的密码" in back.content.decode()
+    world.investment.refresh_from_db()
+    assert world.investment.check_password(HISTORY[0])
+    current = HISTORY[0]
+    for new in HISTORY[1:]:
+        assert _change(client, current, new).status_code == 302
+        current = new
+    # Five earlier passwords are kept (PASSWORD and HISTORY[0..3]); all are refused, the hashes only stored.
+    rows = list(PasswordHistory.objects.filter(user=world.investment))
+    assert len(rows) == 5 and all(r.password.startswith("md5$") for r in rows)
+    for earlier in [PASSWORD, *HISTORY[:4]]:
+        assert _change(client, current, earlier).status_code == 422, earlier
+    # A sixth change pushes the oldest (the fixture's PASSWORD) out of the history.
+    assert _change(client, current, "Blue-Moon-96-Frost").status_code == 302
+    assert _change(client, "Blue-Moon-96-Frost", PASSWORD).status_code == 302

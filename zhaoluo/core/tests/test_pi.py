@@ -9,8 +9,9 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from zhaoluo.accounts.models import ApiToken
+from zhaoluo.accounts.token_services import api_token_issue
 from zhaoluo.core import pi, privacy
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.core.models import AuditEvent
@@ -141,7 +142,7 @@ def test_a_user_is_anonymised_by_the_security_admin_and_can_no_longer_log_in(wor
     user.save()
     client = Client()
     assert client.login(username="qiye", password=PASSWORD)
-    Token.objects.create(user=user)
+    api_token_issue(user=user)
 
     with pytest.raises(PermissionDeniedError):
         privacy.user_anonymise(user=user, by=world.sysadmin, reason="申请")
@@ -151,7 +152,7 @@ def test_a_user_is_anonymised_by_the_security_admin_and_can_no_longer_log_in(wor
     assert cleared == ["first_name", "last_name", "email"]
     assert (user.first_name, user.last_name, user.email) == ("", "", "")
     assert user.username == f"anonymised-{user.pk}" and not user.is_active and not user.has_usable_password()
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert not any(s.get_decoded().get("_auth_user_id") == str(user.pk) for s in Session.objects.all())
     assert client.get("/enterprises/").status_code == 302  # the old session is gone
     event = AuditEvent.objects.get(action=privacy.ANONYMISED, object_id=str(user.pk))

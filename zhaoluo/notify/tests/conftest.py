@@ -96,6 +96,8 @@ def robot() -> Iterator[RobotServer]:
 @pytest.fixture(autouse=True)
 def _notify_settings(settings):
     settings.ZHAOLUO_NOTIFY_TIMEOUT = 0.5
+    # The fake robot listens on 127.0.0.1: allowed as an operator would allow a gateway.
+    settings.ZHAOLUO_WEBHOOK_HOSTS = ["127.0.0.1"]
     settings.ZHAOLUO_NOTIFY_QUEUE = False
     settings.ZHAOLUO_SITE_URL = "https://zl.example.gov.cn"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

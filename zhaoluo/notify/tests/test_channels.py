@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from zhaoluo.core.models import AuditEvent
@@ -199,3 +200,58 @@ def test_the_409_answer_to_a_stale_edit_shows_the_new_secret_only_masked(world, 
     assert response.status_code == 409
     assert new_secret not in page and new_token not in page and SECRET not in page
     assert "SEC****1234" in page
+
+
+# --- Issue #11 point 12: a robot posts only to the robots' hosts or a configured gateway ------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "url"),
+    [
+        (ChannelKind.WECOM, "http://169.254.169.254/latest/meta-data/"),
+        (ChannelKind.WECOM, "https://10.0.0.5/hook"),
+        (ChannelKind.WECOM, "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"),  # not HTTPS
+        (ChannelKind.WECOM, "https://oapi.dingtalk.com/robot/send?access_token=t"),  # the other robot's host
+        (ChannelKind.DINGTALK, "https://qyapi.weixin.qq.com.evil.example/robot/send"),
+        (ChannelKind.DINGTALK, "https://oapi.dingtalk.com@10.0.0.5/robot/send"),
+        (ChannelKind.DINGTALK, "https://oapi.dingtalk.com:8443/robot/send"),
+    ],
+)
+def test_a_robot_webhook_outside_the_robots_hosts_is_refused(world, settings, kind, url):
+    settings.ZHAOLUO_WEBHOOK_HOSTS = []
+    response = world.client_for(world.sysadmin).post(
+        reverse("notify:channel_create"),
+        {"kind": kind, "name": "内网", "webhook_url": url, "events": [Event.ASSIGNED], "message_format": "text"},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "ZHAOLUO_WEBHOOK_HOSTS" in page or "不能含用户名或密码" in page
+    assert not Channel.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_robots_own_hosts_are_accepted_and_a_gateway_only_once_configured(world, settings):
+    settings.ZHAOLUO_WEBHOOK_HOSTS = []
+    for kind, url in (
+        (ChannelKind.WECOM, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"),
+        (ChannelKind.DINGTALK, "https://oapi.dingtalk.com/robot/send?access_token=t"),
+    ):
+        services.channel_create(by=world.sysadmin, data={"kind": kind, "name": kind, "webhook_url": url})
+    gateway = {"kind": ChannelKind.WECOM, "name": "网关", "webhook_url": "http://gw.xz.gov.cn:8080/wecom?key=k"}
+    with pytest.raises(ValidationError, match="ZHAOLUO_WEBHOOK_HOSTS"):
+        services.channel_create(by=world.sysadmin, data=gateway)
+    settings.ZHAOLUO_WEBHOOK_HOSTS = ["gw.xz.gov.cn"]
+    services.channel_create(by=world.sysadmin, data=gateway)
+    assert Channel.objects.filter(kind__in=[ChannelKind.WECOM, ChannelKind.DINGTALK]).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_channel_saved_before_the_allow_list_is_not_posted_to(world, robot, settings):
+    channel = _dingtalk(world, robot)  # 127.0.0.1 is allowed by the notify tests' settings
+    settings.ZHAOLUO_WEBHOOK_HOSTS = []
+    response = world.client_for(world.sysadmin).post(reverse("notify:channel_test", args=[channel.pk]), follow=True)
+    assert robot.calls == []
+    assert "ZHAOLUO_WEBHOOK_HOSTS" in response.content.decode()
+    delivery = Delivery.objects.get(channel=channel)
+    assert delivery.status == DeliveryStatus.GAVE_UP and "ZHAOLUO_WEBHOOK_HOSTS" in delivery.last_error

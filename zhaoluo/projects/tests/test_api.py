@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from zhaoluo.accounts.models import ApiToken
+from zhaoluo.accounts.token_services import digest
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.orgs.models import User
 from zhaoluo.projects import services
@@ -138,7 +139,7 @@ def test_a_token_from_the_token_endpoint_authenticates(world):
     response = anonymous.post("/api/auth/token/", {"username": "zhaoshang", "password": "Zl-test-passw0rd"})
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=world.investment).key == token
+    assert ApiToken.objects.get(user=world.investment).digest == digest(token)
     anonymous.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert anonymous.get(url()).json()["count"] == 2
 
@@ -148,7 +149,7 @@ def test_a_wrong_password_gets_no_token(world):
     response = APIClient().post("/api/auth/token/", {"username": "zhaoshang", "password": "wrong"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid"
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 # ------------------------------------------------------------------ creating and editing

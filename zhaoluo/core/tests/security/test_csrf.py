@@ -16,9 +16,9 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 
 import zhaoluo
+from zhaoluo.accounts.token_services import api_token_issue
 from zhaoluo.core.models import AuditEvent, Outcome
 from zhaoluo.testing import permission_matrix as pm
 
@@ -83,7 +83,7 @@ def test_with_the_token_the_same_write_goes_through(world):
 
 
 def test_token_authenticated_api_calls_need_no_csrf_token_by_design(world):
-    key = Token.objects.create(user=world.investment).key
+    _, key = api_token_issue(user=world.investment)
     client = Client(enforce_csrf_checks=True)
     response = client.post("/api/projects/", {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 400  # validation, not CSRF

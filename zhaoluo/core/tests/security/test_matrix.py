@@ -14,8 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
 
+from zhaoluo.accounts.token_services import api_token_issue
 from zhaoluo.core.adminsite import site as admin_site
 from zhaoluo.orgs.choices import Role
 from zhaoluo.orgs.models import User
@@ -170,10 +170,10 @@ def test_every_admin_route_is_the_system_administrators_alone(world):
 
 def test_a_role_taken_away_is_refused_on_the_very_next_request(world, targets):
     page = world.client_for(world.investment)
-    token = Token.objects.create(user=world.investment)
+    _, key = api_token_issue(user=world.investment)
     assert page.get(reverse("projects:create")).status_code == 200
     assert page.get(reverse("projects:edit", args=[targets.project.pk])).status_code == 200
-    headers = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
     assert send(page.__class__(), "POST", "/api/projects/", api=True, **headers).status_code == 400
 
     User.objects.filter(pk=world.investment.pk).update(role=Role.SUPERVISION)
@@ -194,12 +194,12 @@ def test_a_user_moved_to_another_township_no_longer_sees_the_old_ones_projects(w
 def test_a_deactivated_account_is_signed_out_on_its_next_request_by_page_and_by_token(world):
     cache.clear()
     client = world.client_for(world.economy)
-    token = Token.objects.create(user=world.economy)
+    _, key = api_token_issue(user=world.economy)
     assert client.get(reverse("enterprises:list")).status_code == 200
     User.objects.filter(pk=world.economy.pk).update(is_active=False)
     response = client.get(reverse("enterprises:list"))
     assert response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
-    api = send(client_as(world, pm.ANONYMOUS), "GET", "/api/me/", api=True, HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = send(client_as(world, pm.ANONYMOUS), "GET", "/api/me/", api=True, HTTP_AUTHORIZATION=f"Token {key}")
     assert api.status_code == 401 and api.json()["error"]["code"] == "authentication_failed"
 
 

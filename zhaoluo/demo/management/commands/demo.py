@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from zhaoluo.core import audit_anchor
 from zhaoluo.demo.loader import AS_OF, is_empty, load
 from zhaoluo.demo.logins import login_table, logins
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             settings.ZHAOLUO_TODAY = AS_OF.isoformat()
         call_command("migrate", interactive=False, verbosity=0)
         if is_empty():
+            # A new database is a new audit chain: the old chain's anchors are kept aside, not compared.
+            audit_anchor.start_new(reason="demo")
             self.stdout.write("正在载入演示区县：襄州区（2019—2021年一季度）…")
             started = time.monotonic()
             # On stderr, unstyled: progress, not an error; stdout stays the summary and the logins.
@@ -36,6 +39,7 @@ class Command(BaseCommand):
                 f"已载入：项目 {result.projects} 个，企业 {result.enterprises} 家，干部 {result.officials} 名，"
                 f"资金到位记录 {result.funds} 条，用时 {time.monotonic() - started:.1f} 秒"
             )
+            audit_anchor.write(source="demo")
         else:
             self.stdout.write("数据库已有数据，未重复载入演示数据 / the database is not empty: demo data not loaded")
         self.stdout.write(f"演示时钟 / demo clock: 今天是 {settings.ZHAOLUO_TODAY}（演示数据截至 2021 年一季度）")
