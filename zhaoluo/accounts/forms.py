@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
@@ -74,3 +75,19 @@ class AccountCreateForm(StyledFormMixin, forms.Form):
 
 class RoleForm(StyledFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=WEB_ROLE_CHOICES)
+
+
+class ApiTokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("令牌名称"), max_length=64, help_text=_("例如：台账同步脚本"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The longest lifetime is a setting, read when the form is made (tests change it).
+        longest = settings.ZHAOLUO_API_TOKEN_MAX_DAYS
+        self.fields["days"] = forms.IntegerField(
+            label=_("有效期（天）"),
+            min_value=1,
+            max_value=longest,
+            initial=longest,
+            help_text=f"最长 {longest} 天；退出登录、修改密码或被重置密码时全部失效",
+        )

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhaoluo.orgs.models import Official, User
 
-from .models import AccountSecurity, LoginFailure
+from .models import AccountSecurity, ApiToken, LoginFailure
 from .permissions import ACCOUNTS_MANAGE, can
 
 
@@ -144,3 +144,8 @@ def officials_without_login(*, user: Any, search: str = "") -> QuerySet[Official
     if search:
         officials = officials.filter(Q(name__icontains=search) | Q(unit__name__icontains=search))
     return officials.order_by("unit__name", "name", "pk")
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's own API tokens (only the hashes are stored: the keys were shown once)."""
+    return list(ApiToken.objects.filter(user=user))

@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from zhaoluo.core.forms import StyledFormMixin, apply_service_errors
+from zhaoluo.core.forms import apply_service_errors
 from zhaoluo.core.htmx import AuthedRequest
-from zhaoluo.orgs.models import User
 
 from . import token_services
+from .forms import ApiTokenForm
 from .models import ApiToken
-
-
-class ApiTokenForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("令牌名称"), max_length=64, help_text=_("例如：台账同步脚本"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The longest lifetime is a setting, read when the form is made (tests change it).
-        longest = settings.ZHAOLUO_API_TOKEN_MAX_DAYS
-        self.fields["days"] = forms.IntegerField(
-            label=_("有效期（天）"),
-            min_value=1,
-            max_value=longest,
-            initial=longest,
-            help_text=f"最长 {longest} 天；退出登录、修改密码或被重置密码时全部失效",
-        )
-
-
-def tokens_of(user: User) -> list[ApiToken]:
-    return list(ApiToken.objects.filter(user=user))
+from .views import security_context
 
 
 @never_cache
@@ -59,8 +35,6 @@ def token_create(request: AuthedRequest) -> HttpResponse:
             response = render(request, "accounts/token_created.html", {"token": token, "key": key})
             response["Cache-Control"] = "no-store"
             return response
-    from .views import security_context
-
     context = {**security_context(request.user), "token_form": form}
     return render(request, "accounts/security.html", context, status=422)
 

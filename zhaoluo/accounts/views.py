@@ -30,7 +30,7 @@ from zhaoluo.orgs.models import Official, Region, Unit, User
 
 from . import selectors, services
 from .backends import THROTTLED_ATTR
-from .forms import LOGIN_THROTTLED, AccountCreateForm, LoginForm, PasswordForm, RoleForm, TokenForm
+from .forms import LOGIN_THROTTLED, AccountCreateForm, ApiTokenForm, LoginForm, PasswordForm, RoleForm, TokenForm
 from .middleware import forget_gate
 from .permissions import ACCOUNTS_MANAGE, can
 
@@ -202,22 +202,18 @@ def otp_qr(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def security(request: AuthedRequest) -> HttpResponse:
     """The user's own account security: password age and the second factor."""
-    from .token_views import ApiTokenForm
-
     context = {**security_context(request.user), "token_form": ApiTokenForm()}
     return render(request, "accounts/security.html", context)
 
 
 def security_context(user: User) -> dict[str, Any]:
-    from .token_views import tokens_of
-
     record = selectors.security_of(user)
     return {
         "devices": list(selectors.confirmed_devices(user)),
         "otp_required": selectors.otp_required(user),
         "password_set_at": selectors.password_set_at(user, record),
         "password_expires_at": selectors.password_expires_at(user, record),
-        "tokens": tokens_of(user),
+        "tokens": selectors.tokens_of(user),
         "now": timezone.now(),
     }
 

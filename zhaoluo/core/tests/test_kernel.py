@@ -48,6 +48,7 @@ def test_the_apps_registered_their_steps_in_tick_order():
         "supervision",
         "meetings",
         "notify",
+        "audit_anchor",
     ]
 
 
@@ -56,6 +57,7 @@ def test_the_apps_registered_their_schema_enums_privacy_subjects_and_role_checks
     assert [subject.kind for subject in privacy.subjects()] == ["enterprise", "user"]
     for question in (roles.ADMIN_SITE, roles.AUDIT_READER, roles.PRIVACY_OFFICER, roles.UNMASK):
         assert roles._CHECKS.get(question), question
+    assert privacy._CREDENTIAL_ENDERS, "an anonymised account must lose its API tokens"
 
 
 def test_an_unanswered_role_question_is_refused(world):
