@@ -138,8 +138,11 @@ def officials_without_login(*, user: Any, search: str = "") -> QuerySet[Official
     district_id = managed_district_id(user)
     if district_id is None:
         return Official.objects.none()
-    in_district = Q(unit__region_id=district_id) | Q(unit__region__parent_id=district_id) | Q(unit__isnull=True)
-    officials = Official.objects.filter(in_district, user__isnull=True).select_related("unit", "unit__region")
+    # Official.district names the district of leaders without a unit too (orgs), so another
+    # district's 四大家 are not offered.
+    officials = Official.objects.filter(district_id=district_id, user__isnull=True).select_related(
+        "unit", "unit__region"
+    )
     search = search.strip()
     if search:
         officials = officials.filter(Q(name__icontains=search) | Q(unit__name__icontains=search))

@@ -271,7 +271,7 @@ def _create_form(request: AuthedRequest, manager: User) -> AccountCreateForm:
     district_id = selectors.managed_district_id(manager) or 0
     regions = Region.objects.filter(pk=district_id) | Region.objects.filter(parent_id=district_id)
     units = Unit.objects.filter(region__in=regions)
-    officials = Official.objects.filter(unit__region__in=regions) | Official.objects.filter(unit__isnull=True)
+    officials = Official.objects.filter(district_id=district_id)
     return AccountCreateForm(request.POST or None, regions=regions, units=units, officials=officials)
 
 

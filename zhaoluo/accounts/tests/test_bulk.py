@@ -123,3 +123,13 @@ def test_only_the_security_admin_creates_logins_in_bulk(world, roster, persona):
     assert client.get(BULK).status_code == 403
     assert _post(client, {roster[0]: ("chenyi", Role.UNIT)}).status_code == 403
     assert not User.objects.filter(username="chenyi").exists()
+
+
+def test_leaders_without_a_unit_of_another_district_are_not_offered(world, roster):
+    ours = f.LeaderFactory.create(name="本区领导", body="government", district=world.district)
+    theirs = f.LeaderFactory.create(name="邻区领导", body="government", district=world.other_district)
+    client = world.client_for(world.secadmin)
+    page = client.get(BULK).content.decode()
+    assert ours.name in page and theirs.name not in page
+    single = client.get(reverse("secadmin:create")).content.decode()
+    assert ours.name in single and theirs.name not in single
