@@ -72,6 +72,7 @@ class ErrorBodySerializer(serializers.Serializer[Any]):
     )
     current_version = serializers.IntegerField(required=False, help_text="409：记录的当前版本")
     changes = serializers.DictField(required=False, help_text="409：他人已修改的字段及其当前值")
+    request_id = serializers.CharField(required=False, help_text="500：请求编号（同响应头 X-Request-ID），报告问题时请提供")
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
