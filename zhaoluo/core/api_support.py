@@ -72,7 +72,9 @@ class ErrorBodySerializer(serializers.Serializer[Any]):
     )
     current_version = serializers.IntegerField(required=False, help_text="409：记录的当前版本")
     changes = serializers.DictField(required=False, help_text="409：他人已修改的字段及其当前值")
-    request_id = serializers.CharField(required=False, help_text="500：请求编号（同响应头 X-Request-ID），报告问题时请提供")
+    request_id = serializers.CharField(
+        required=False, help_text="500：请求编号（同响应头 X-Request-ID），报告问题时请提供"
+    )
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -161,6 +163,22 @@ def version_field(required: bool = True) -> serializers.IntegerField:
         required=required,
         error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED},
         help_text="读取时得到的 version；记录已被他人修改时返回 409",
+    )
+
+
+UNMASK_VALUES = ("0", "1")
+
+
+def unmask_requested(request: Request) -> bool:
+    """`?unmask=1` asks for full contact data; `0` or no parameter for masked data. Anything
+    else is refused rather than read as "masked", so a typo never looks like a decision."""
+    value = request.query_params.get("unmask")
+    if value is None or value == "0":
+        return False
+    if value == "1":
+        return True
+    raise serializers.ValidationError(
+        {"unmask": ["完整联系方式 unmask：只能为 1（返回完整联系方式）或 0（脱敏），不需要时不带此参数"]}
     )
 
 
