@@ -17,6 +17,8 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Audit rows the database refused wait here (core/audit_spool.py): never in ./var from a test.
+    settings.ZHAOLUO_AUDIT_SPOOL_DIR = str(tmp_path / "audit-spool")
     # Rate-limit counters live in the cache: each test starts with none.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache

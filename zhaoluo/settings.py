@@ -294,6 +294,9 @@ ZHAOLUO_AUDIT_KEY = env.str("ZHAOLUO_AUDIT_KEY", default="" if ZHAOLUO_PRODUCTIO
 ZHAOLUO_AUDIT_RETENTION_DAYS = env.int("ZHAOLUO_AUDIT_RETENTION_DAYS", default=365)
 # Where `zhaoluo tick` archives purged audit rows (gzipped JSON lines) before deleting them.
 ZHAOLUO_AUDIT_ARCHIVE_DIR = Path(env.str("ZHAOLUO_AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive")))
+# Denied-access audit rows the database could not take when they happened (busy, locked, down) wait
+# here as one JSON file each until `zhaoluo tick` writes them into the chain (core/audit_spool.py).
+ZHAOLUO_AUDIT_SPOOL_DIR = Path(env.str("ZHAOLUO_AUDIT_SPOOL_DIR", default=str(VAR_DIR / "audit-spool")))
 # What a production deployment must provide; `zhaoluo check-deploy` names each one missing.
 ZHAOLUO_REQUIRED_ENV = (
     "ZHAOLUO_SECRET_KEY",

@@ -74,6 +74,12 @@ def _login_failures(today: dt.date) -> dict[str, int]:
     return {"login_failures_purged": login_failures_purge()}
 
 
+def _audit_spool(today: dt.date) -> dict[str, int]:
+    from .audit_spool import replay
+
+    return replay()
+
+
 def _audit_purge(today: dt.date) -> dict[str, int]:
     from .services import audit_purge
 
@@ -111,6 +117,8 @@ STEPS: list[Step] = [
     Step("files", "清理临时文件", _files),
     Step("dormant", "停用长期未登录账号", _dormant),
     Step("login_failures", "清理登录失败记录", _login_failures),
+    # Denied-access rows the database could not take at the time (busy): into the chain first.
+    Step("audit_spool", "补写暂存的审计记录", _audit_spool),
     Step("audit_purge", "审计记录保存期清理", _audit_purge),
     # Before supervision: a late approval's new problem is then seen by the ladder the same day.
     Step("approvals", "审批超时转问题", _approvals),
