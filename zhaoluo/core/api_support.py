@@ -66,9 +66,14 @@ class ErrorBodySerializer(serializers.Serializer[Any]):
     message = serializers.CharField(help_text="给用户看的中文说明")
     # The metaclass pops declared fields, so this does not shadow Serializer.fields at run time.
     fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
+        # A flat field has a list of reasons; a nested one (task-force `members`) a list with an
+        # object of reasons per item, or an object of reasons per sub-field.
+        child=serializers.JSONField(),
         required=False,
-        help_text="400：按字段列出的原因，键为接口字段名；non_field_errors 为整体原因",
+        help_text=(
+            "400：按字段列出的原因，键为接口字段名，值为中文原因列表；嵌套字段（如 members）为逐项的对象列表"
+            "（无误的项为空对象）；non_field_errors 为整体原因"
+        ),
     )
     current_version = serializers.IntegerField(required=False, help_text="409：记录的当前版本")
     changes = serializers.DictField(required=False, help_text="409：他人已修改的字段及其当前值")
