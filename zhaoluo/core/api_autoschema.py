@@ -7,6 +7,8 @@
   paged list.
 - A list with a FilterSet answers 400 for a bad filter value (core/filtering.py): documented on
   every filtered list.
+- A single-choice filter (`event`, `status` …) takes "" as "不限" (the list pages send it from
+  their selects): "" is listed among its values.
 - A read-only field a ModelSerializer builds from a model field loses `allow_blank` and
   `allow_null` (DRF drops them for read-only fields), so a choice left blank ("" for a problem
   not yet rated, an official outside the 四大家) or a null column was shown as never empty.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular import openapi
@@ -61,6 +64,20 @@ class AutoSchema(openapi.AutoSchema):
         if direction == "request" and isinstance(instance, VersionedMixin) and "version" in schema["properties"]:
             schema["required"] = sorted({*schema.get("required", []), "version"})
         return schema
+
+    def _get_filter_parameters(self) -> Any:
+        parameters = super()._get_filter_parameters()
+        filterset = getattr(self.view, "filterset_class", None)
+        filters = filterset.base_filters if filterset is not None else {}
+        for parameter in parameters:
+            found = filters.get(parameter["name"])
+            schema = parameter.get("schema", {})
+            single = isinstance(found, django_filters.ChoiceFilter) and not isinstance(
+                found, django_filters.MultipleChoiceFilter
+            )
+            if single and "enum" in schema and "" not in schema["enum"]:
+                schema["enum"] = [*schema["enum"], ""]
+        return parameters
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)

@@ -171,6 +171,19 @@ def version_field(required: bool = True) -> serializers.IntegerField:
     )
 
 
+def yes_no(request: Request, name: str, *, label: str) -> bool:
+    """A yes/no query parameter read as the filters read one (core/filtering.py): true/false/1/0,
+    absent or empty is no; anything else is refused, not taken for "no"."""
+    from .filtering import FALSE_VALUES, TRUE_VALUES
+
+    value = request.query_params.get(name)
+    if value is None or value == "" or value in FALSE_VALUES:
+        return False
+    if value in TRUE_VALUES:
+        return True
+    raise serializers.ValidationError({name: [f"{label}：应为 true 或 false（也可写 1 或 0）"]})
+
+
 UNMASK_VALUES = ("0", "1")
 
 

@@ -136,3 +136,20 @@ def test_an_address_blocked_for_failed_logins_gets_429_not_400(world, settings):
         )
     assert blocked.status_code == 429
     assert blocked.json()["error"] == {"code": "throttled", "message": "本机登录失败次数过多，请稍后再试。"}
+
+
+def test_an_empty_single_choice_filter_is_declared_as_no_filter(schema):
+    event = next(p for p in schema["paths"]["/api/notifications/"]["get"]["parameters"] if p["name"] == "event")
+    assert "" in event["schema"]["enum"]
+
+
+@pytest.mark.parametrize(("value", "status"), [("1", 200), ("true", 200), ("0", 200), ("", 200), ("-5e306", 400)])
+def test_the_leaders_switch_of_the_officials_picker_refuses_what_is_not_yes_or_no(world, value, status):
+    client = APIClient()
+    client.force_login(world.investment)
+    response = client.get("/api/orgs/officials/", {"leaders": value})
+    assert response.status_code == status
+    if status == 400:
+        assert list(response.json()["error"]["fields"]) == ["leaders"]
+    elif value in ("1", "true"):
+        assert [o["name"] for o in response.json()] == [world.leader_official.name]
