@@ -137,4 +137,5 @@ def _after_answer(response: HttpResponse, row: dict[str, Any]) -> None:
     # Django calls a response's closers when the server has sent it (HttpResponseBase.close);
     # the test client and every WSGI server do so. Closers' exceptions are swallowed there,
     # so write_or_spool must not raise: it catches the database's refusal itself.
-    response._resource_closers.append(lambda: write_or_spool(row))
+    closers: list[Any] = response._resource_closers  # type: ignore[attr-defined]  # Django's, not in the stubs
+    closers.append(lambda: write_or_spool(row))
