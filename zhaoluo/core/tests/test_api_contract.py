@@ -153,3 +153,12 @@ def test_the_leaders_switch_of_the_officials_picker_refuses_what_is_not_yes_or_n
         assert list(response.json()["error"]["fields"]) == ["leaders"]
     elif value in ("1", "true"):
         assert [o["name"] for o in response.json()] == [world.leader_official.name]
+
+
+def test_year_and_id_filters_state_their_bounds(schema):
+    def parameter(path, name):
+        return next(p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name)["schema"]
+
+    assert parameter("/api/projects/", "signed_year") == {"type": "integer", "minimum": 1, "maximum": 9999}
+    funds_project = parameter("/api/funds/", "project")
+    assert (funds_project["minimum"], funds_project["maximum"]) == (1, 2**63 - 1)
