@@ -26,6 +26,8 @@ def _test_settings(settings, tmp_path):
     # The audit chain's external anchors (core/audit_anchor.py): each test its own, none from var/.
     settings.ZHAOLUO_AUDIT_ANCHOR_FILE = tmp_path / "log" / "audit-anchor.jsonl"
     settings.ZHAOLUO_BACKUP_DIR = tmp_path / "backups"
+    # Audit rows the database refused wait here (core/audit_spool.py): never in ./var from a test.
+    settings.ZHAOLUO_AUDIT_SPOOL_DIR = str(tmp_path / "audit-spool")
     # Rate-limit counters live in the cache: each test starts with none.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache

@@ -191,7 +191,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "zhaoluo.core.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "zhaoluo.core.api_autoschema.AutoSchema",
     "EXCEPTION_HANDLER": "zhaoluo.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "COERCE_DECIMAL_TO_STRING": True,
@@ -315,6 +315,9 @@ ZHAOLUO_AUDIT_ARCHIVE_DIR = Path(env.str("ZHAOLUO_AUDIT_ARCHIVE_DIR", default=st
 ZHAOLUO_AUDIT_ANCHOR_FILE = Path(
     env.str("ZHAOLUO_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "log" / "audit-anchor.jsonl"))
 )
+# Denied-access audit rows the database could not take when they happened (busy, locked, down) wait
+# here as one JSON file each until `zhaoluo tick` writes them into the chain (core/audit_spool.py).
+ZHAOLUO_AUDIT_SPOOL_DIR = Path(env.str("ZHAOLUO_AUDIT_SPOOL_DIR", default=str(VAR_DIR / "audit-spool")))
 # What a production deployment must provide; `zhaoluo check-deploy` names each one missing.
 ZHAOLUO_REQUIRED_ENV = (
     "ZHAOLUO_SECRET_KEY",

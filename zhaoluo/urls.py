@@ -27,5 +27,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("supervision/", include("zhaoluo.supervision.urls")),
 ]
 
+# Under /api/ these answer in the API's JSON error shape; elsewhere Django's HTML pages (templates/4xx, 500).
+handler400 = "zhaoluo.core.api.handler400"
+handler403 = "zhaoluo.core.api.handler403"
+handler404 = "zhaoluo.core.api.handler404"
+handler500 = "zhaoluo.core.api.handler500"
+
 if settings.DEBUG:  # pragma: no cover - production serves media from nginx behind a login check
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -47,10 +47,10 @@ class ApprovalSerializer(serializers.ModelSerializer[Approval]):
     project_name = serializers.CharField(source="project.name", read_only=True)
     green_channel = serializers.BooleanField(source="project.green_channel", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True, default=None)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     workdays_elapsed = serializers.SerializerMethodField(help_text="已用工作日（办结的为办理用时）")
-    problem_code = serializers.CharField(source="problem.code", read_only=True, default=None)
+    problem_code = serializers.CharField(source="problem.code", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Approval

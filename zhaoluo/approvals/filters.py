@@ -7,7 +7,7 @@ from typing import Any
 import django_filters as filters
 from django.db.models import Q, QuerySet
 
-from zhaoluo.core import clock
+from zhaoluo.core import clock, filtering
 from zhaoluo.orgs import selectors as org_selectors
 
 from .choices import Status
@@ -25,14 +25,14 @@ def late_q(today: Any) -> Q:
 
 class ApprovalFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="关键词", method="search", help_text="项目名称、项目编号或全国投资项目代码")
-    item = filters.ModelMultipleChoiceFilter(label="审批事项", queryset=ApprovalItem.objects.all())
+    item = filtering.ModelMultipleChoiceFilter(label="审批事项", queryset=ApprovalItem.objects.all())
     department = filters.ModelChoiceFilter(label="办理部门", queryset=_units)
     status = filters.MultipleChoiceFilter(label="状态", choices=Status.choices)
-    late = filters.BooleanFilter(label="超时", method="filter_late", help_text="true：超时办结或超时未办结")
-    green_channel = filters.BooleanFilter(label="绿色通道", field_name="project__green_channel")
-    submitted_year = filters.NumberFilter(label="申报年度", field_name="submitted_on", lookup_expr="year")
-    decided_year = filters.NumberFilter(label="办结年度", field_name="decided_on", lookup_expr="year")
-    project = filters.NumberFilter(label="项目 id", field_name="project_id")
+    late = filtering.BooleanFilter(label="超时", method="filter_late", help_text="true：超时办结或超时未办结")
+    green_channel = filtering.BooleanFilter(label="绿色通道", field_name="project__green_channel")
+    submitted_year = filtering.YearFilter(label="申报年度", field_name="submitted_on", lookup_expr="year")
+    decided_year = filtering.YearFilter(label="办结年度", field_name="decided_on", lookup_expr="year")
+    project = filtering.IdFilter(label="项目 id", field_name="project_id")
 
     class Meta:
         model = Approval

@@ -45,10 +45,14 @@ TAG = ["帮扶情况收集表"]
 
 class LineSerializer(serializers.ModelSerializer[AssistanceLine]):
     factor_label = serializers.CharField(source="get_factor_display", read_only=True)
-    suggested_unit_name = serializers.CharField(source="suggested_unit.name", read_only=True, default=None)
-    problem_code = serializers.CharField(source="problem.code", read_only=True, default=None)
-    problem_status = serializers.CharField(source="problem.status", read_only=True, default=None)
-    problem_status_label = serializers.CharField(source="problem.get_status_display", read_only=True, default=None)
+    suggested_unit_name = serializers.CharField(
+        source="suggested_unit.name", read_only=True, allow_null=True, default=None
+    )
+    problem_code = serializers.CharField(source="problem.code", read_only=True, allow_null=True, default=None)
+    problem_status = serializers.CharField(source="problem.status", read_only=True, allow_null=True, default=None)
+    problem_status_label = serializers.CharField(
+        source="problem.get_status_display", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = AssistanceLine

@@ -2,7 +2,9 @@
 
 Every error answers `{"error": {"code", "message", "fields"?, ...}}`: 400 with field
 errors, 401/403, 404 (also for records outside the caller's scope), 409 on a stale
-version with what changed.
+version with what changed. Errors raised outside a DRF view (an `/api/…` path no route
+matches, an unexpected exception) reach Django's error handlers, which `zhaoluo/urls.py`
+points here: under `/api/` they answer in the same shape, elsewhere the HTML pages.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -26,8 +29,13 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The one error shape of the API (docs/api.md)."""
+    return {"error": {"code": code, "message": message, **extra}}
+
+
 def _error(code: str, message: str, http_status: int, headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    return Response({"error": {"code": code, "message": message, **extra}}, status=http_status, headers=headers)
+    return Response(error_body(code, message, **extra), status=http_status, headers=headers)
 
 
 def validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -66,3 +74,46 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         headers = {k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After")}
         return _error(str(code), str(exc.detail), response.status_code, headers=headers or None)
     return response  # pragma: no cover
+
+
+# ---------------------------------------------------------------- Django's error handlers
+
+SERVER_ERROR_MESSAGE = "系统繁忙，请稍后再试；如一再出现，请把请求编号 request_id 告诉系统管理员"
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _json(request: HttpRequest, status_code: int, code: str, message: str) -> JsonResponse:
+    # The request id (also the X-Request-ID header) lets a caller's report be found in the log.
+    request_id = getattr(request, "request_id", "")
+    extra = {"request_id": request_id} if request_id and status_code >= 500 else {}
+    return JsonResponse(
+        error_body(code, message, **extra), status=status_code, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api(request):
+        return _json(request, 400, "bad_request", "请求无法处理（格式有误或过大）")
+    return defaults.bad_request(request, exception)
+
+
+def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api(request):
+        return _json(request, 403, "permission_denied", str(exception) or "没有权限")
+    return defaults.permission_denied(request, exception)
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api(request):
+        # Django's own 404 text names the URL patterns it tried (DEBUG) or is English: not shown.
+        return _json(request, 404, "not_found", "没有这个接口地址，或记录不存在、不在您的查看范围内")
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if is_api(request):
+        return _json(request, 500, "server_error", SERVER_ERROR_MESSAGE)
+    return defaults.server_error(request)

@@ -62,12 +62,20 @@ class ErrorBodySerializer(serializers.Serializer[Any]):
     message = serializers.CharField(help_text="给用户看的中文说明")
     # The metaclass pops declared fields, so this does not shadow Serializer.fields at run time.
     fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
+        # A flat field has a list of reasons; a nested one (task-force `members`) a list with an
+        # object of reasons per item, or an object of reasons per sub-field.
+        child=serializers.JSONField(),
         required=False,
-        help_text="400：按字段列出的原因，键为接口字段名；non_field_errors 为整体原因",
+        help_text=(
+            "400：按字段列出的原因，键为接口字段名，值为中文原因列表；嵌套字段（如 members）为逐项的对象列表"
+            "（无误的项为空对象）；non_field_errors 为整体原因"
+        ),
     )
     current_version = serializers.IntegerField(required=False, help_text="409：记录的当前版本")
     changes = serializers.DictField(required=False, help_text="409：他人已修改的字段及其当前值")
+    request_id = serializers.CharField(
+        required=False, help_text="500：请求编号（同响应头 X-Request-ID），报告问题时请提供"
+    )
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -156,6 +164,35 @@ def version_field(required: bool = True) -> serializers.IntegerField:
         required=required,
         error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED},
         help_text="读取时得到的 version；记录已被他人修改时返回 409",
+    )
+
+
+def yes_no(request: Request, name: str, *, label: str) -> bool:
+    """A yes/no query parameter read as the filters read one (core/filtering.py): true/false/1/0,
+    absent or empty is no; anything else is refused, not taken for "no"."""
+    from .filtering import FALSE_VALUES, TRUE_VALUES
+
+    value = request.query_params.get(name)
+    if value is None or value == "" or value in FALSE_VALUES:
+        return False
+    if value in TRUE_VALUES:
+        return True
+    raise serializers.ValidationError({name: [f"{label}：应为 true 或 false（也可写 1 或 0）"]})
+
+
+UNMASK_VALUES = ("0", "1")
+
+
+def unmask_requested(request: Request) -> bool:
+    """`?unmask=1` asks for full contact data; `0` or no parameter for masked data. Anything
+    else is refused rather than read as "masked", so a typo never looks like a decision."""
+    value = request.query_params.get("unmask")
+    if value is None or value == "0":
+        return False
+    if value == "1":
+        return True
+    raise serializers.ValidationError(
+        {"unmask": ["完整联系方式 unmask：只能为 1（返回完整联系方式）或 0（脱敏），不需要时不带此参数"]}
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -37,6 +38,15 @@ def render_page(
     status: int = 200,
 ) -> HttpResponse:
     template = fragment if wants_fragment(request) else page
+    form = context.get("filter_form")
+    if template == page and form is not None and form.is_bound and form.errors:
+        # A bad filter value (签约年度=0) is not applied: say so, naming the filter, on the page.
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            label = str(field.label) if field is not None and field.label else name
+            for error in errors:
+                text = error if error.startswith(label) else f"{label}：{error}"
+                messages.error(request, f"筛选条件未生效：{text}")
     response = render(request, template, context, status=status)
     # The same URL answers with a page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])

@@ -95,7 +95,7 @@ class DeniedAccessAuditMiddleware:
         if response.status_code == 403 or (response.status_code == 404 and denied is not None):
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
-                _record_denied(request, user, response.status_code, denied)
+                _after_answer(response, _denied_row(request, user, response.status_code, denied))
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
@@ -103,7 +103,7 @@ class DeniedAccessAuditMiddleware:
             mark_denied(request, exception)
 
 
-def _record_denied(request: HttpRequest, user: Any, status: int, denied: ScopeDenied | None) -> None:
+def _denied_row(request: HttpRequest, user: Any, status: int, denied: ScopeDenied | None) -> dict[str, Any]:
     from . import audit
     from .models import Outcome
 
@@ -116,7 +116,10 @@ def _record_denied(request: HttpRequest, user: Any, status: int, denied: ScopeDe
         object_type = f"route:{route}" if route else "route"
         pk = match.kwargs.get("pk") if match is not None else None
         object_id = str(pk) if pk is not None else request.path
-    event = audit.build_raw(
+    # Built now, inside the request (its address and request id); written once the answer has
+    # gone out, so a busy database delays nobody's refusal and cannot turn it into a 500. A row
+    # the database still refuses is spooled to disk and written by the next tick (audit_spool).
+    row = audit.raw_row(
         actor=user,
         action="access.denied",
         outcome=Outcome.DENIED,
@@ -125,4 +128,14 @@ def _record_denied(request: HttpRequest, user: Any, status: int, denied: ScopeDe
         object_repr=f"{request.method} {request.path}",
         note=f"HTTP {status} {route}".strip(),
     )
-    audit.record_event(event)
+    return row
+
+
+def _after_answer(response: HttpResponse, row: dict[str, Any]) -> None:
+    from .audit_spool import write_or_spool
+
+    # Django calls a response's closers when the server has sent it (HttpResponseBase.close);
+    # the test client and every WSGI server do so. Closers' exceptions are swallowed there,
+    # so write_or_spool must not raise: it catches the database's refusal itself.
+    closers: list[Any] = response._resource_closers  # type: ignore[attr-defined]  # Django's, not in the stubs
+    closers.append(lambda: write_or_spool(row))

@@ -58,6 +58,12 @@ def _files(today: dt.date) -> dict[str, int]:
     return purge_files()
 
 
+def _audit_spool(today: dt.date) -> dict[str, int]:
+    from .audit_spool import replay
+
+    return replay()
+
+
 def _audit_purge(today: dt.date) -> dict[str, int]:
     from .services import audit_purge
 
@@ -75,6 +81,9 @@ def _audit_anchor(today: dt.date) -> dict[str, int]:
 # are added by register_step from each app's plugins.py.
 STEPS: list[Step] = [
     Step("files", "清理临时文件", _files, order=20),
+    # Denied-access rows the database could not take at the time (busy): into the chain before
+    # the purge and the anchor.
+    Step("audit_spool", "补写暂存的审计记录", _audit_spool, order=45),
     Step("audit_purge", "审计记录保存期清理", _audit_purge, order=50),
     # After everything else, notifications (1000) included: the anchor holds the head after all
     # that this run wrote (core/audit_anchor.py).

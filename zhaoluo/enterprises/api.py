@@ -15,6 +15,7 @@ from zhaoluo.chains.models import Cluster
 from zhaoluo.core import pi, privacy
 from zhaoluo.core.api_support import (
     IDEMPOTENCY_KEY,
+    UNMASK_VALUES,
     ApiMixin,
     LabelledErrorsMixin,
     ScopedPrimaryKeyField,
@@ -23,6 +24,7 @@ from zhaoluo.core.api_support import (
     create_once,
     errors,
     service_errors,
+    unmask_requested,
     unscoped,
     version_field,
 )
@@ -40,8 +42,8 @@ UNMASK = OpenApiParameter(
     "unmask",
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
-    enum=["1"],
-    description="1：返回完整联系人和电话（仅科经局、招商人员及企业本身联系人；每次记入审计日志），否则脱敏",
+    enum=list(UNMASK_VALUES),
+    description="1：返回完整联系人和电话（仅科经局、招商人员及企业本身联系人；每次记入审计日志）；0 或不带：脱敏",
 )
 
 
@@ -171,12 +173,13 @@ class EnterpriseViewSet(ApiMixin, viewsets.GenericViewSet[Enterprise]):
 
     def shown(self, enterprises: list[Enterprise]) -> dict[str, Any]:
         """Serializer context: full contact data only on ``?unmask=1``, checked and audited."""
-        if self.request.query_params.get("unmask") != "1":
+        if not unmask_requested(self.request):
             return {}
         privacy.pi_unmask(user=self.request.user, objects=enterprises, fields=PI_FIELDS, channel="api")
         return {"unmasked": True}
 
     def list(self, request: Request) -> Response:
+        unmask_requested(request)  # a bad value is refused before any work
         page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
         return self.get_paginated_response(EnterpriseSerializer(page, many=True, context=self.shown(page)).data)
 

@@ -8,6 +8,7 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 
 from zhaoluo.chains.models import Cluster
+from zhaoluo.core import filtering
 from zhaoluo.orgs import selectors as org_selectors
 
 from .choices import Listing
@@ -22,8 +23,8 @@ class EnterpriseFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="关键词", method="search", help_text="企业名称、信用代码或主要产品")
     township = filters.ModelChoiceFilter(label="镇街", queryset=_townships)
     cluster = filters.ModelChoiceFilter(label="产业集群", queryset=Cluster.objects.all())
-    above_scale = filters.BooleanFilter(label="规上企业")
-    high_tech = filters.BooleanFilter(label="高新技术企业")
+    above_scale = filtering.BooleanFilter(label="规上企业")
+    high_tech = filtering.BooleanFilter(label="高新技术企业")
     listing = filters.MultipleChoiceFilter(label="上市状态", choices=Listing.choices)
     ordering = filters.OrderingFilter(
         label="排序",

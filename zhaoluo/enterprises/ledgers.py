@@ -9,8 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from zhaoluo.core import filtering, pi
 from zhaoluo.core import parsing as p
-from zhaoluo.core import pi
 from zhaoluo.core.validators import validate_industry_code, validate_phone
 from zhaoluo.ledgers.spec import Cell, Column, Kind, Values, as_request, register
 
@@ -111,7 +111,9 @@ def rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Cell]]:
 
 
 def queryset(user: Any, params: Any) -> QuerySet[Enterprise]:
-    return EnterpriseFilterSet(params, queryset=selectors.enterprise_list(user=user), request=as_request(user)).qs
+    return filtering.refuse_invalid(
+        EnterpriseFilterSet(params, queryset=selectors.enterprise_list(user=user), request=as_request(user))
+    )
 
 
 ENTERPRISES = register(

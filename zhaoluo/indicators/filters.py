@@ -7,6 +7,7 @@ from typing import Any
 import django_filters as filters
 from django.db.models import QuerySet
 
+from zhaoluo.core import filtering
 from zhaoluo.orgs.models import Region
 
 from .choices import PeriodKind
@@ -22,7 +23,7 @@ class IndicatorValueFilterSet(filters.FilterSet):
     region = filters.ModelChoiceFilter(label="地区", queryset=_regions)
     indicator = filters.ModelChoiceFilter(label="指标", queryset=Indicator.objects.all())
     period_kind = filters.ChoiceFilter(label="期间类型", choices=PeriodKind.choices)
-    year = filters.NumberFilter(label="年度", field_name="period", lookup_expr="year")
+    year = filtering.YearFilter(label="年度", field_name="period", lookup_expr="year")
 
     class Meta:
         model = IndicatorValue

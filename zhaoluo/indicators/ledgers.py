@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from zhaoluo.core import filtering
 from zhaoluo.core import parsing as p
 from zhaoluo.ledgers.spec import Cell, Column, Kind, Values, as_request, register
 from zhaoluo.orgs.choices import Role
@@ -70,7 +71,9 @@ def rows(queryset: QuerySet[IndicatorValue]) -> Iterator[list[Cell]]:
 
 
 def queryset(user: Any, params: Any) -> QuerySet[IndicatorValue]:
-    return IndicatorValueFilterSet(params, queryset=selectors.value_list(user=user), request=as_request(user)).qs
+    return filtering.refuse_invalid(
+        IndicatorValueFilterSet(params, queryset=selectors.value_list(user=user), request=as_request(user))
+    )
 
 
 INDICATORS = register(

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhaoluo.core import ratelimit
-from zhaoluo.core.api_support import ApiMixin, acting_user, errors
+from zhaoluo.core.api_support import UNMASK_VALUES, ApiMixin, acting_user, errors, unmask_requested
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.orgs.selectors import district_of
 
@@ -140,9 +140,14 @@ class LedgerExportView(ApiMixin, APIView):
         summary="导出台账（.xlsx，与列表页相同的筛选条件）",
         parameters=[
             KIND,
-            OpenApiParameter("unmask", OpenApiTypes.STR, description="1：导出完整联系方式（需权限，逐条记入审计）"),
+            OpenApiParameter(
+                "unmask",
+                OpenApiTypes.STR,
+                enum=list(UNMASK_VALUES),
+                description="1：导出完整联系方式（需权限，逐条记入审计）；0 或不带：脱敏",
+            ),
         ],
-        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, **errors(403, 404)},
+        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, **errors(400, 403, 404)},
     )
     def get(self, request: Request, kind: str) -> HttpResponseBase:
         ledger = _kind(kind)
@@ -153,7 +158,7 @@ class LedgerExportView(ApiMixin, APIView):
         if district is None:
             raise PermissionDeniedError("您的账号未关联所属区")
         params = request.query_params
-        unmask = params.get("unmask") == "1"
+        unmask = unmask_requested(request)
         return _xlsx_response(
             lambda out: services.ledger_export(
                 kind=ledger, by=user, district=district, params=params, out=out, unmask=unmask

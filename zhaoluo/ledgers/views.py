@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -224,6 +224,10 @@ def ledger_export(request: AuthedRequest, kind_name: str) -> HttpResponseBase:
         return _xlsx_response(write, f"{kind.label}-{clock.today():%Y%m%d}.xlsx")
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        # A bad filter value is refused rather than ignored: the file would hold more than asked for.
+        text = "；".join(exc.messages)
+        return HttpResponse(f"筛选条件有误，未导出：{text}", status=400, content_type="text/plain; charset=utf-8")
 
 
 def _xlsx_response(write: Any, filename: str) -> FileResponse:

@@ -31,7 +31,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     chair_name = serializers.CharField(source="chair.name", read_only=True)
-    rule_name = serializers.CharField(source="rule.name", read_only=True, default=None)
+    rule_name = serializers.CharField(source="rule.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Meeting
@@ -60,8 +60,8 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
 
 class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    project_name = serializers.CharField(source="project.name", read_only=True, default=None)
-    problem_code = serializers.CharField(source="problem.code", read_only=True, default=None)
+    project_name = serializers.CharField(source="project.name", read_only=True, allow_null=True, default=None)
+    problem_code = serializers.CharField(source="problem.code", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = AgendaItem
@@ -92,14 +92,18 @@ class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
 
 
 class DecisionSerializer(serializers.ModelSerializer[Decision]):
-    project_name = serializers.CharField(source="project.name", read_only=True, default=None)
+    project_name = serializers.CharField(source="project.name", read_only=True, allow_null=True, default=None)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None)
-    problem_code = serializers.CharField(source="problem.code", read_only=True, default=None)
-    problem_status = serializers.CharField(source="problem.status", read_only=True, default=None)
-    problem_status_label = serializers.CharField(source="problem.get_status_display", read_only=True, default=None)
-    problem_due_on = serializers.DateField(source="problem.due_on", read_only=True, default=None)
-    problem_resolved_on = serializers.DateField(source="problem.resolved_on", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.name", read_only=True, allow_null=True, default=None)
+    problem_code = serializers.CharField(source="problem.code", read_only=True, allow_null=True, default=None)
+    problem_status = serializers.CharField(source="problem.status", read_only=True, allow_null=True, default=None)
+    problem_status_label = serializers.CharField(
+        source="problem.get_status_display", read_only=True, allow_null=True, default=None
+    )
+    problem_due_on = serializers.DateField(source="problem.due_on", read_only=True, allow_null=True, default=None)
+    problem_resolved_on = serializers.DateField(
+        source="problem.resolved_on", read_only=True, allow_null=True, default=None
+    )
     outcome = serializers.SerializerMethodField(help_text="办理结果，取自交办问题")
     outcome_label = serializers.SerializerMethodField()
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
+from zhaoluo.core import filtering
+
 from .choices import Event
 from .models import Notification
 
 
 class NotificationFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(method="filter_unread", label="只看未读")
+    unread = filtering.BooleanFilter(method="filter_unread", label="只看未读")
     event = django_filters.ChoiceFilter(choices=Event.choices, label="类别")
 
     class Meta:

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhaoluo.core.api_support import ApiMixin, errors
+from zhaoluo.core.api_support import ApiMixin, errors, yes_no
 from zhaoluo.enterprises.services import MANAGE_ROLES as ENTERPRISE_MANAGE_ROLES
 from zhaoluo.projects.permissions import REPORT_ROLES, can_manage
 
@@ -104,11 +104,13 @@ class OfficialsView(ApiMixin, APIView):
     @extend_schema(
         summary="干部（选择专班成员、包保领导用）",
         tags=TAG,
-        parameters=[OpenApiParameter("leaders", OpenApiTypes.BOOL, description="只列“四大家”领导（包保领导）")],
-        responses={200: OfficialSerializer(many=True), **errors()},
+        parameters=[
+            OpenApiParameter("leaders", OpenApiTypes.BOOL, description="true（或 1）：只列“四大家”领导（包保领导）")
+        ],
+        responses={200: OfficialSerializer(many=True), **errors(400)},
     )
     def get(self, request: Request) -> Response:
-        wanted = request.query_params.get("leaders") in {"1", "true", "True"}
+        wanted = yes_no(request, "leaders", label="只列包保领导")
         rows = (selectors.leaders if wanted else selectors.officials)(user=request.user).select_related("unit")
         return Response(OfficialSerializer(rows, many=True).data)
 

@@ -45,8 +45,8 @@ class ProblemSerializer(serializers.ModelSerializer[Problem]):
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     origin_label = serializers.CharField(source="get_origin_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
-    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True, default=None)
+    owner_name = serializers.CharField(source="owner.name", read_only=True, allow_null=True, default=None)
     overdue_workdays = serializers.SerializerMethodField(help_text="未办结且超过时限的工作日数")
 
     class Meta:

@@ -9,7 +9,7 @@ import django_filters as filters
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
-from zhaoluo.core import clock
+from zhaoluo.core import clock, filtering
 from zhaoluo.orgs import selectors as org_selectors
 
 from .choices import OPEN_STATUSES, Category, Origin, Status
@@ -55,14 +55,14 @@ class ProblemFilterSet(filters.FilterSet):
     category = filters.MultipleChoiceFilter(label="类别", choices=Category.choices)
     origin = filters.MultipleChoiceFilter(label="来源", choices=Origin.choices)
     status = filters.MultipleChoiceFilter(label="状态", choices=Status.choices)
-    is_open = filters.BooleanFilter(label="未办结", method="filter_open", help_text="true：待交办、已交办、办理中")
+    is_open = filtering.BooleanFilter(label="未办结", method="filter_open", help_text="true：待交办、已交办、办理中")
     unit = filters.ModelChoiceFilter(label="责任单位", queryset=_units)
     owner = filters.ModelChoiceFilter(label="责任人", queryset=_officials)
     due = filters.ChoiceFilter(label="时限", choices=DUE_CHOICES, method="filter_due")
     # Drill-downs of the figures (shared/LEDGERS.md): raised / resolved in a year, on time, overdue at a date.
-    raised_year = filters.NumberFilter(label="提出年度", field_name="raised_on", lookup_expr="year")
-    resolved_year = filters.NumberFilter(label="办结年度", field_name="resolved_on", lookup_expr="year")
-    on_time = filters.BooleanFilter(label="按时办结", method="filter_on_time")
+    raised_year = filtering.YearFilter(label="提出年度", field_name="raised_on", lookup_expr="year")
+    resolved_year = filtering.YearFilter(label="办结年度", field_name="resolved_on", lookup_expr="year")
+    on_time = filtering.BooleanFilter(label="按时办结", method="filter_on_time")
     overdue_at = filters.DateFilter(label="截至该日日终逾期未办结", method="filter_overdue_at")
     ordering = filters.OrderingFilter(
         label="排序",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from zhaoluo.core import audit
+from zhaoluo.core import audit, filtering
 from zhaoluo.core import parsing as p
 from zhaoluo.enterprises.models import Enterprise
 from zhaoluo.ledgers.spec import Cell, Column, Kind, Values, as_request, register
@@ -234,7 +234,9 @@ def export_rows(queryset: QuerySet[Problem]) -> Iterator[list[Cell]]:
 
 
 def queryset(user: Any, params: Any) -> QuerySet[Problem]:
-    return ProblemFilterSet(params, queryset=selectors.problem_list(user=user), request=as_request(user)).qs
+    return filtering.refuse_invalid(
+        ProblemFilterSet(params, queryset=selectors.problem_list(user=user), request=as_request(user))
+    )
 
 
 PROBLEMS = register(

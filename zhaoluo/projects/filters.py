@@ -9,6 +9,7 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 
 from zhaoluo.chains.models import Cluster
+from zhaoluo.core import filtering
 from zhaoluo.orgs import selectors as org_selectors
 
 from .choices import STAGE_DATE_FIELD, FundOrigin, Light, Stage
@@ -33,22 +34,22 @@ REACHED_CHOICES = [(stage, Stage(stage).label) for stage in STAGE_DATE_FIELD]
 class ProjectFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="关键词", method="search", help_text="项目名称、编号或投资方")
     stage = filters.MultipleChoiceFilter(label="阶段", choices=Stage.choices)
-    is_key = filters.BooleanFilter(label="重点项目")
-    is_strategic = filters.BooleanFilter(label="战略性新兴产业")
-    is_100m = filters.BooleanFilter(label="亿元以上")
+    is_key = filtering.BooleanFilter(label="重点项目")
+    is_strategic = filtering.BooleanFilter(label="战略性新兴产业")
+    is_100m = filtering.BooleanFilter(label="亿元以上")
     cluster = filters.ModelChoiceFilter(label="产业集群", queryset=Cluster.objects.all())
-    no_cluster = filters.BooleanFilter(
+    no_cluster = filtering.BooleanFilter(
         label="未归集群", field_name="cluster", lookup_expr="isnull", help_text="true：只列未归入产业集群的项目"
     )
     township = filters.ModelChoiceFilter(label="镇街", queryset=_townships)
     leader = filters.ModelChoiceFilter(label="包保领导", queryset=_leaders)
     lead_unit = filters.ModelChoiceFilter(label="牵头单位", queryset=_units)
     light = filters.MultipleChoiceFilter(label="灯色", choices=Light.choices)
-    signed_year = filters.NumberFilter(label="签约年度", field_name="signed_on", lookup_expr="year")
+    signed_year = filtering.YearFilter(label="签约年度", field_name="signed_on", lookup_expr="year")
     # Drill-downs of the funnel page: the year a stage was reached, and "has reached" a stage.
-    started_year = filters.NumberFilter(label="开工年度", field_name="started_on", lookup_expr="year")
-    producing_year = filters.NumberFilter(label="投产年度", field_name="producing_on", lookup_expr="year")
-    at_capacity_year = filters.NumberFilter(label="达产年度", field_name="at_capacity_on", lookup_expr="year")
+    started_year = filtering.YearFilter(label="开工年度", field_name="started_on", lookup_expr="year")
+    producing_year = filtering.YearFilter(label="投产年度", field_name="producing_on", lookup_expr="year")
+    at_capacity_year = filtering.YearFilter(label="达产年度", field_name="at_capacity_on", lookup_expr="year")
     reached = filters.ChoiceFilter(label="已到达阶段", choices=REACHED_CHOICES, method="filter_reached")
     ordering = filters.OrderingFilter(
         label="排序",
@@ -109,8 +110,8 @@ class ProjectFilterSet(filters.FilterSet):
 class FundFilterSet(filters.FilterSet):
     """Fund arrivals: the API list and, later, the funds ledger export."""
 
-    project = filters.NumberFilter(label="项目编号", field_name="project_id")
-    year = filters.NumberFilter(label="年度", field_name="period", lookup_expr="year")
+    project = filtering.IdFilter(label="项目编号", field_name="project_id")
+    year = filtering.YearFilter(label="年度", field_name="period", lookup_expr="year")
     period_from = filters.DateFilter(label="起始月份", field_name="period", lookup_expr="gte")
     period_to = filters.DateFilter(label="截止月份", field_name="period", lookup_expr="lte")
     origin = filters.MultipleChoiceFilter(label="资金来源", choices=FundOrigin.choices)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from zhaoluo.core import filtering
 from zhaoluo.core import parsing as p
 from zhaoluo.ledgers.spec import Cell, Column, Kind, Values, as_request, register
 from zhaoluo.orgs.choices import Role
@@ -140,7 +141,9 @@ def project_rows(queryset: QuerySet[Project]) -> Iterator[list[Cell]]:
 
 
 def project_queryset(user: Any, params: Any) -> QuerySet[Project]:
-    return ProjectFilterSet(params, queryset=selectors.project_list(user=user), request=as_request(user)).qs
+    return filtering.refuse_invalid(
+        ProjectFilterSet(params, queryset=selectors.project_list(user=user), request=as_request(user))
+    )
 
 
 PROJECTS = register(
@@ -219,7 +222,9 @@ def fund_rows(queryset: QuerySet[FundArrival]) -> Iterator[list[Cell]]:
 
 
 def fund_queryset(user: Any, params: Any) -> QuerySet[FundArrival]:
-    return FundFilterSet(params, queryset=selectors.fund_list(user=user), request=as_request(user)).qs
+    return filtering.refuse_invalid(
+        FundFilterSet(params, queryset=selectors.fund_list(user=user), request=as_request(user))
+    )
 
 
 FUNDS = register(

@@ -27,7 +27,7 @@ from .filters import NoticeFilterSet
 from .models import Escalation, Notice
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="督办单 id")
-PROBLEM_ID = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="问题 id")
+PROBLEM_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="问题 id")
 TAG = ["三级督查"]
 
 
@@ -35,7 +35,7 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
     number_text = serializers.CharField(read_only=True, help_text="督办〔年度〕第N号")
     color_label = serializers.CharField(source="get_color_display", read_only=True)
     problem_code = serializers.CharField(source="problem.code", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Notice
@@ -123,10 +123,10 @@ class NoticeViewSet(ApiMixin, viewsets.GenericViewSet[Notice]):
 
 class EscalationSerializer(serializers.ModelSerializer[Escalation]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    rule_name = serializers.CharField(source="rule.name", read_only=True, default=None)
-    by_name = serializers.CharField(source="by.display_name", read_only=True, default=None)
+    rule_name = serializers.CharField(source="rule.name", read_only=True, allow_null=True, default=None)
+    by_name = serializers.CharField(source="by.display_name", read_only=True, allow_null=True, default=None)
     notice: serializers.PrimaryKeyRelatedField[Notice] = serializers.PrimaryKeyRelatedField(
-        read_only=True, default=None, help_text="随之签发的督办单 id"
+        read_only=True, allow_null=True, default=None, help_text="随之签发的督办单 id"
     )
 
     class Meta:

@@ -10,7 +10,7 @@ from typing import Any
 import django_filters as filters
 from django.db.models import F, Q, QuerySet
 
-from zhaoluo.core import clock
+from zhaoluo.core import clock, filtering
 from zhaoluo.orgs import selectors as org_selectors
 
 from .choices import Color
@@ -28,10 +28,10 @@ def reply_late_q() -> Q:
 
 class NoticeFilterSet(filters.FilterSet):
     color = filters.MultipleChoiceFilter(label="颜色", choices=Color.choices)
-    replied = filters.BooleanFilter(label="已回复", field_name="replied_on", lookup_expr="isnull", exclude=True)
+    replied = filtering.BooleanFilter(label="已回复", field_name="replied_on", lookup_expr="isnull", exclude=True)
     unit = filters.ModelChoiceFilter(label="责任单位", queryset=_units)
-    year = filters.NumberFilter(label="年度", field_name="year")
-    reply_late = filters.BooleanFilter(
+    year = filtering.YearFilter(label="年度", field_name="year")
+    reply_late = filtering.BooleanFilter(
         label="回复超期", method="filter_reply_late", help_text="true：超过回复时限才回复，或已过时限仍未回复"
     )
 

@@ -43,6 +43,7 @@ def test_the_apps_registered_their_steps_in_tick_order():
         "files",
         "dormant",
         "login_failures",
+        "audit_spool",
         "audit_purge",
         "approvals",
         "supervision",
