@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 # 结果 → status. 退回 is the file handed back to the applicant (撤回 on the platform): the
 # department's clock stopped without a decision, so it has no 办结日期.
-RESULT_BY_LABEL = {"通过": Status.APPROVED, "不予许可": Status.REFUSED, "退回": Status.WITHDRAWN}
-LABEL_OF_STATUS = {value: label for label, value in RESULT_BY_LABEL.items()}
+RESULT_BY_LABEL: dict[str, str] = {"通过": Status.APPROVED, "不予许可": Status.REFUSED, "退回": Status.WITHDRAWN}
+LABEL_OF_STATUS: dict[str, str] = {value: label for label, value in RESULT_BY_LABEL.items()}
 DATE_HELP = "日期：2020-03-14、2020/3/14、2020.3.14、2020年3月14日或 Excel 日期"
 FIELD_TO_KEY = {"department": "department", "submitted_on": "submitted_on", "decided_on": "decided_on"}
 

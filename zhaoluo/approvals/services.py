@@ -343,7 +343,22 @@ def approval_import(
     today = clock.today()
     approval = existing or Approval(project=project, item=item, recorded_by=by)
     before = audit.snapshot(approval, AUDITED) if existing is not None else {}
-    approval.department = department or (existing.department if existing else default_department(item, project))
+    department = department or (existing.department if existing else default_department(item, project))
+    if existing is not None and (
+        existing.department_id,
+        existing.status,
+        existing.submitted_on,
+        existing.decided_on,
+    ) == (
+        department.pk if department else None,
+        status,
+        submitted_on,
+        decided_on,
+    ):
+        # The row says what the record says. Lateness moving with the calendar is tick's to
+        # record, not a change the ledger made.
+        return approval, "unchanged"
+    approval.department = department
     approval.status, approval.submitted_on, approval.decided_on = status, submitted_on, decided_on
     _check(approval, today)
     compute(approval, today)

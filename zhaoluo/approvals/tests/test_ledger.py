@@ -124,3 +124,19 @@ def test_a_project_of_another_district_is_not_found(coded: World, tmp_path):
 
     assert result.code == 2
     assert result.errors == ["第2行 项目编号: 本区没有该编号的项目"]
+
+
+def test_the_same_row_imported_after_the_deadline_passed_changes_nothing(coded: World, tmp_path):
+    row = ["XZ2020-001", "", "立项备案/核准", "区发改局", "2020-12-01", "", ""]
+    with time_machine.travel(dt.datetime(2020, 12, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        _import(tmp_path, [row])
+    approval = Approval.objects.get()
+    assert not approval.is_late
+
+    with time_machine.travel(TODAY, tick=False):
+        again = _import(tmp_path, [row])
+
+    assert "新增 0，更新 0，未变 1" in again.out
+    approval.refresh_from_db()
+    assert approval.version == 1
+    assert AuditEvent.objects.filter(action="approval.imported").count() == 1
