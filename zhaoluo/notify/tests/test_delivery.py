@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import socket
 import threading
-import time
 from urllib.parse import unquote_plus
 
 import pytest
@@ -250,9 +249,8 @@ def test_notify_rolls_back_with_the_business_transaction(world, robot):
 def test_notify_itself_sends_nothing_so_a_hanging_robot_cannot_slow_the_write(world, robot):
     robot.answer("/wecom", "hang")
     _robot(world, ChannelKind.WECOM, robot.url("/wecom?key=k"))
-    started = time.monotonic()
     _assign(world)
-    assert time.monotonic() - started < 0.3
+    # Nothing reached the robot during the write (counted, not timed: a stopwatch fails on a loaded machine).
     assert robot.calls == [] and Delivery.objects.get().status == DeliveryStatus.PENDING
 
 
@@ -264,9 +262,7 @@ def test_a_slow_endpoint_times_out_and_the_other_channel_is_still_delivered_in_t
     _assign(world)
     _assign(world)  # a second message queued behind the hanging one
 
-    started = time.monotonic()
     result = services.deliver_due()
-    elapsed = time.monotonic() - started
 
     by_kind = {(d.channel.kind, d.status) for d in Delivery.objects.select_related("channel")}
     assert by_kind == {
@@ -275,9 +271,9 @@ def test_a_slow_endpoint_times_out_and_the_other_channel_is_still_delivered_in_t
         (ChannelKind.DINGTALK, DeliveryStatus.SENT),
     }
     assert result == {"sent": 2, "failed": 1, "gave_up": 0, "deferred": 1, "skipped": 0}
-    # One timeout (0.5 s) for the dead channel, not one per message.
-    assert elapsed < 1.5
     assert "超时" in Delivery.objects.get(status=DeliveryStatus.FAILED).last_error
+    # One timeout for the dead channel, not one per message: a single call reached it and the
+    # message behind it was deferred. (Counted, not timed: a stopwatch fails on a loaded machine.)
     assert len(robot.calls_to("/robot")) == 2 and len(robot.calls_to("/wecom")) == 1
 
 
