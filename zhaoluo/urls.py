@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/", include("zhaoluo.accounts.urls")),
     path("security/accounts/", include("zhaoluo.accounts.manage_urls")),
     path("supervision/", include("zhaoluo.supervision.urls")),
+    path("service/", include("zhaoluo.service.urls")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - production serves media from nginx behind a login check
