@@ -52,6 +52,11 @@ def ensure_presets() -> None:
     )
 
 
+def plain(number: Decimal) -> str:
+    """-20.00 → -20, 2.50 → 2.5 (never the exponent form normalize() gives)."""
+    return format(number.normalize(), "f") if number != number.to_integral_value() else str(int(number))
+
+
 def _number(value: Any) -> Decimal | None:
     try:
         return Decimal(str(value))
@@ -71,7 +76,8 @@ def finding(rule: FlagRule, answers: dict[str, Any], visited_on: dt.date) -> str
         if number is None:
             return None
         hit = number <= rule.threshold if rule.op == "lte" else number >= rule.threshold
-        return f"{label}为 {value}（{'≤' if rule.op == 'lte' else '≥'} {rule.threshold.normalize()}）" if hit else None
+        sign = "≤" if rule.op == "lte" else "≥"
+        return f"{label}为 {value}（{sign} {plain(rule.threshold)}）" if hit else None
     if rule.op == "yes":
         return f"{label}：是" if value is True else None
     if rule.op == "no":
