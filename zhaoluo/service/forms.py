@@ -40,7 +40,7 @@ class PairingForm(StyledFormMixin, forms.Form):
 
 
 class PairingEndForm(StyledFormMixin, forms.Form):
-    until = forms.DateField(label="结束日期", required=False, widget=DateInput(), help_text="空白为今天")
+    until = forms.DateField(label="结束日期", widget=DateInput())
     reason = forms.CharField(label="结束原因", required=False, max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

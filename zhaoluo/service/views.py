@@ -32,7 +32,7 @@ from .filters import FlagFilterSet, PairingFilterSet, VisitFilterSet
 from .forms import PairingEndForm, PairingForm, PortalNeedForm, VisitForm
 from .instrument import QUESTIONS, answer_rows
 from .models import Pairing, Visit, VisitNeed, VisitPhoto
-from .permissions import can_organise, can_raise_need, can_record_visit, can_see_photos
+from .permissions import can_organise, can_raise_need, can_see_photos, is_cadre_of
 
 PAGE_SIZE = 50
 YES_NO = [("", "不限"), ("true", "是"), ("false", "否")]
@@ -124,7 +124,9 @@ def pairing_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pairing_end(request: AuthedRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get(user=request.user, pk=pk)
-    form = PairingEndForm(request.POST if request.method == "POST" else None, initial={"version": pairing.version})
+    form = PairingEndForm(
+        request.POST if request.method == "POST" else None, initial={"version": pairing.version, "until": clock.today()}
+    )
 
     def perform(f: forms.Form) -> str:
         data = f.cleaned_data
@@ -159,7 +161,7 @@ def enterprise_service(request: AuthedRequest, pk: int) -> HttpResponse:
         "pairings": pairings,
         "active": [p for p in pairings if p.is_active(today)],
         "page": _page(request, visits),
-        "can_visit": can_record_visit(request.user, enterprise.pk, today),
+        "can_visit": is_cadre_of(request.user, enterprise.pk, today),
     }
     return render(request, "service/enterprise.html", context)
 
@@ -206,28 +208,32 @@ def visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return run_action(
         request,
         action,
-        allowed=can_record_visit(request.user, enterprise.pk, today),
-        denied="只有该企业的包联干部（或组织单位）可以记录走访",
+        allowed=is_cadre_of(request.user, enterprise.pk, today),
+        denied="只有该企业的包联干部可以记录走访",
         page="service/visit_form.html",
         success_url=reverse("service:enterprise", args=[pk]),
         context={"enterprise": enterprise},
     )
 
 
-@login_required
-@require_GET
-def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_get(user=request.user, pk=pk)
-    context = {
+def _visit_context(request: AuthedRequest, visit: Visit) -> dict[str, Any]:
+    photos_allowed = can_see_photos(request.user, visit)
+    return {
         "visit": visit,
         "answers": answer_rows(visit.answers or {}),
         "flags": visit.flags.select_related("rule"),
         "needs": visit.needs.select_related("problem"),
-        "photos": list(visit.photos.all()) if can_see_photos(request.user, visit) else [],
-        "photos_hidden": visit.photos.exists() and not can_see_photos(request.user, visit),
+        "photos": list(visit.photos.all()) if photos_allowed else [],
+        "photos_hidden": not photos_allowed and visit.photos.exists(),
         "can_raise": can_raise_need(request.user, visit),
     }
-    return render(request, "service/visit.html", context)
+
+
+@login_required
+@require_GET
+def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    return render(request, "service/visit.html", _visit_context(request, visit))
 
 
 @login_required
@@ -243,8 +249,8 @@ def need_raise(request: AuthedRequest, pk: int) -> HttpResponse:
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("service:visit", pk=visit.pk)
+        context = {**_visit_context(request, visit), "error": "；".join(exc.messages)}
+        return render(request, "service/visit.html", context, status=422)
     messages.success(request, f"已转为问题 {problem.code}，等待交办")
     return redirect("service:visit", pk=visit.pk)
 

@@ -99,6 +99,16 @@ MANAGE_ACCOUNTS = frozenset({"secadmin"})
 READ_AUDIT = frozenset({"auditadmin"})
 # core/pi.py can_unmask: the roles that phone contacts, and the enterprise's own contact.
 UNMASK_CONTACTS = frozenset({"investment", "economy", "enterprise_user"})
+# The 督办 pages (queue, 督办单, rules) are internal: an enterprise contact is refused them (service issue).
+INTERNAL = SIGNED_IN - {"enterprise_user"}
+# service/selectors.py: the district-wide roles, the enterprise's township and the enterprise itself see
+# its pairings and visits (and the cadre, no persona); service/permissions.py: 科经局 pairs, unpairs and
+# raises needs; photos follow contact details (UNMASK_CONTACTS); organiser pages need a district scope.
+SEES_SERVICE = DISTRICT_WIDE | {"township_user", "enterprise_user"}
+ORGANISE_PAIRINGS = frozenset({"economy"})
+SEES_VISIT_PHOTOS = UNMASK_CONTACTS
+DISTRICT_SCOPE = DISTRICT_WIDE | {"outsider"}
+ENTERPRISE_CONTACT = frozenset({"enterprise_user"})
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ALL_METHODS = ("GET", *WRITE_METHODS)
@@ -141,6 +151,12 @@ class Targets:
     approval: Any = None  # an approval of the project, 区发改局 handling (security/conftest.targets_for)
     approval_item: Any = None  # an entry of the approvals catalogue
     meeting: Any = None  # a planned meeting chaired by the project's 包保领导, its 专班 lead invited
+    # 百名干部进百企 (security/conftest.targets_for): a pairing of a cadre of no persona with the
+    # project's enterprise, a visit of it with a photo, and a need already turned into a problem.
+    pairing: Any = None
+    visit: Any = None
+    need: Any = None
+    photo: Any = None
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -216,6 +232,22 @@ SCOPED_KWARGS: tuple[Kwargs, ...] = (
     approval,
     meeting,
 )
+
+
+def pairing(t: Targets) -> dict[str, Any]:
+    return {"pk": t.pairing.pk}
+
+
+def visit(t: Targets) -> dict[str, Any]:
+    return {"pk": t.visit.pk}
+
+
+def need(t: Targets) -> dict[str, Any]:
+    return {"pk": t.need.pk}
+
+
+def photo(t: Targets) -> dict[str, Any]:
+    return {"pk": t.photo.pk}
 
 
 def notification(t: Targets) -> dict[str, Any]:
@@ -409,9 +441,9 @@ ROUTES: tuple[Route, ...] = (
     Route("problems:close", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     Route("problems:rate", form(SEES_PROBLEM, CONFIRM_PROBLEMS), problem),
     # ---- 三级督查 (supervision/views.py): the notice is on the target problem
-    Route("supervision:queue", {"GET": everyone()}),
-    Route("supervision:queue_export", {"GET": only(HAS_DISTRICT)}),
-    Route("supervision:rules", {"GET": only(HAS_DISTRICT)}),
+    Route("supervision:queue", {"GET": only(INTERNAL)}),
+    Route("supervision:queue_export", {"GET": only(HAS_DISTRICT - {"enterprise_user"})}),
+    Route("supervision:rules", {"GET": only(HAS_DISTRICT - {"enterprise_user"})}),
     Route(
         "supervision:rule_edit",
         {"GET": only(EDIT_SUPERVISION_RULES), "POST": only(EDIT_SUPERVISION_RULES, FORM_INVALID)},
@@ -422,7 +454,7 @@ ROUTES: tuple[Route, ...] = (
         {"GET": only(EDIT_SUPERVISION_RULES), "POST": only(EDIT_SUPERVISION_RULES, FORM_INVALID)},
         deadline_rule,
     ),
-    Route("supervision:notices", {"GET": everyone()}),
+    Route("supervision:notices", {"GET": only(INTERNAL)}),
     Route("supervision:notice", {"GET": in_scope(SEES_PROBLEM)}, notice),
     Route("supervision:notice_reply", form(SEES_PROBLEM, HANDLE_PROBLEMS), notice),
     Route("supervision:escalate", form(SEES_PROBLEM, LADDER), problem),
@@ -590,6 +622,33 @@ ROUTES: tuple[Route, ...] = (
         enterprise,
         api=True,
     ),
+    # ---- 百名干部进百企 (service/views.py): the start page is the 包联干部's (no persona); the enterprise
+    # contact has its portal; the organiser pages need a district scope.
+    Route("service:start", {"GET": only(NONE)}),
+    Route("service:pairings", {"GET": everyone()}),
+    Route(
+        "service:pairing_create",
+        {"GET": only(ORGANISE_PAIRINGS), "POST": only(ORGANISE_PAIRINGS, FORM_INVALID)},
+    ),
+    Route("service:pairing_end", form(SEES_SERVICE, ORGANISE_PAIRINGS), pairing),
+    Route("service:enterprise", {"GET": in_scope(SEES_SERVICE)}, enterprise),
+    Route("service:visit_create", form(SEES_SERVICE, NONE), enterprise),
+    Route("service:visits", {"GET": everyone()}),
+    Route("service:visit", {"GET": in_scope(SEES_SERVICE)}, visit),
+    Route("service:need_raise", {"POST": in_scope(SEES_SERVICE, ORGANISE_PAIRINGS, FORM_INVALID)}, need),
+    Route("service:photo", {"GET": in_scope(SEES_VISIT_PHOTOS)}, photo),
+    Route("service:flags", {"GET": only(DISTRICT_SCOPE)}),
+    Route("service:coverage", {"GET": only(DISTRICT_SCOPE)}),
+    Route("service:portal", {"GET": only(ENTERPRISE_CONTACT)}),
+    Route("service:portal_need", {"GET": only(ENTERPRISE_CONTACT), "POST": only(ENTERPRISE_CONTACT, FORM_INVALID)}),
+    # ---- API: 百名干部进百企 (service/api.py); a visit is recorded by its cadre (no persona): an empty
+    # body is 400 before the enterprise is looked up, so every signed-in caller gets 400.
+    Route("api-pairing-list", {"GET": everyone(), "POST": only(ORGANISE_PAIRINGS, API_INVALID)}, api=True),
+    Route("api-pairing-detail", {"GET": in_scope(SEES_SERVICE)}, pairing, api=True),
+    Route("api-pairing-end", {"POST": in_scope(SEES_SERVICE, ORGANISE_PAIRINGS, API_INVALID)}, pairing, api=True),
+    Route("api-visit-list", {"GET": everyone(), "POST": everyone(API_INVALID)}, api=True),
+    Route("api-visit-detail", {"GET": in_scope(SEES_SERVICE)}, visit, api=True),
+    Route("api-visit-flag-list", {"GET": everyone()}, api=True),
 )
 
 # The Django admin (core/adminsite.py) is the system administrator's alone: one rule for all
