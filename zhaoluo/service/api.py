@@ -44,7 +44,17 @@ class PairingSerializer(serializers.ModelSerializer[Pairing]):
 
     class Meta:
         model = Pairing
-        fields = ["id", "cadre", "cadre_name", "enterprise", "enterprise_name", "since", "until", "end_reason", "version"]
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "enterprise",
+            "enterprise_name",
+            "since",
+            "until",
+            "end_reason",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -124,8 +134,12 @@ class VisitCreateSerializer(LabelledErrorsMixin, serializers.Serializer[Any]):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="包联关系列表（按查看范围）", tags=TAG, responses={200: PairingSerializer, **errors(400)}),
-    retrieve=extend_schema(summary="包联关系详情", tags=TAG, parameters=[ID], responses={200: PairingSerializer, **errors(404)}),
+    list=extend_schema(
+        summary="包联关系列表（按查看范围）", tags=TAG, responses={200: PairingSerializer, **errors(400)}
+    ),
+    retrieve=extend_schema(
+        summary="包联关系详情", tags=TAG, parameters=[ID], responses={200: PairingSerializer, **errors(404)}
+    ),
     create=extend_schema(
         summary="安排包联（科经局）",
         tags=TAG,
@@ -161,7 +175,10 @@ class PairingViewSet(ApiMixin, viewsets.GenericViewSet[Pairing]):
                 return services.pairing_create(by=acting_user(request), **s.validated_data)
 
         return create_once(
-            request, "service.pairing", make, lambda p: Response(PairingSerializer(p).data, status=status.HTTP_201_CREATED)
+            request,
+            "service.pairing",
+            make,
+            lambda p: Response(PairingSerializer(p).data, status=status.HTTP_201_CREATED),
         )
 
     @extend_schema(
@@ -191,7 +208,9 @@ class PairingViewSet(ApiMixin, viewsets.GenericViewSet[Pairing]):
 
 @extend_schema_view(
     list=extend_schema(summary="走访记录列表（按查看范围）", tags=TAG, responses={200: VisitSerializer, **errors(400)}),
-    retrieve=extend_schema(summary="走访记录详情", tags=TAG, parameters=[ID], responses={200: VisitSerializer, **errors(404)}),
+    retrieve=extend_schema(
+        summary="走访记录详情", tags=TAG, parameters=[ID], responses={200: VisitSerializer, **errors(404)}
+    ),
     create=extend_schema(
         summary="记录走访（包联干部；问卷答案按规则生成预警）",
         tags=TAG,
@@ -243,7 +262,9 @@ class VisitViewSet(ApiMixin, viewsets.GenericViewSet[Visit]):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="走访预警列表（每项注明触发的规则）", tags=TAG, responses={200: FlagSerializer, **errors(400)}),
+    list=extend_schema(
+        summary="走访预警列表（每项注明触发的规则）", tags=TAG, responses={200: FlagSerializer, **errors(400)}
+    ),
 )
 class FlagViewSet(ApiMixin, viewsets.GenericViewSet[VisitFlag]):
     queryset = VisitFlag.objects.none()

@@ -55,7 +55,11 @@ def loads(pairings: QuerySet[Pairing], today: dt.date, district_id: int | None) 
 
 
 def summary(
-    pairings: QuerySet[Pairing], enterprises: QuerySet[Enterprise], today: dt.date, rule: CoverageRule, district_id: int | None
+    pairings: QuerySet[Pairing],
+    enterprises: QuerySet[Enterprise],
+    today: dt.date,
+    rule: CoverageRule,
+    district_id: int | None,
 ) -> dict[str, int]:
     load_rows = loads(pairings, today, district_id)
     return {

@@ -30,7 +30,7 @@ from zhaoluo.problems.choices import Category, Satisfaction
 from zhaoluo.problems.models import Problem
 
 from . import services
-from .models import Pairing, Visit, VisitNeed
+from .models import Pairing, VisitNeed
 
 CADRES, ENTERPRISES, TARGET_RESOLVED_2020 = 173, 146, 521
 CAMPAIGN_START = dt.date(2020, 3, 2)  # 百名干部进百企 launched the first working Monday of March
@@ -72,7 +72,9 @@ def _cadres(district: Region, rng: random.Random) -> list[Official]:
         while len(chosen) < CADRES:
             unit = units[len(chosen) % len(units)]
             chosen.append(
-                org_services.official_create(by=None, name=names.person(rng, taken), title="科员", rank="科员", unit=unit)
+                org_services.official_create(
+                    by=None, name=names.person(rng, taken), title="科员", rank="科员", unit=unit
+                )
             )
     return chosen
 
@@ -101,8 +103,12 @@ def _pairings(cadres: list[Official], firms: list[Enterprise], by: User, rng: ra
 def _answers(rng: random.Random, firm: Enterprise, day: dt.date) -> dict[str, Any]:
     covid = day < dt.date(2020, 7, 1)
     answers: dict[str, Any] = {
-        "output_change_pct": rng.choice([-35, -25, -15, -8, 0, 5, 8, 12]) if covid else rng.choice([-22, -5, 3, 6, 9, 15, 20]),
-        "orders_change_pct": rng.choice([-30, -20, -12, -5, 0, 6]) if covid else rng.choice([-24, -8, 2, 5, 10, 18, 26]),
+        "output_change_pct": rng.choice([-35, -25, -15, -8, 0, 5, 8, 12])
+        if covid
+        else rng.choice([-22, -5, 3, 6, 9, 15, 20]),
+        "orders_change_pct": rng.choice([-30, -20, -12, -5, 0, 6])
+        if covid
+        else rng.choice([-24, -8, 2, 5, 10, 18, 26]),
         "employees": firm.employees or rng.randint(30, 500),
         "hiring_need": rng.choice([0, 0, 5, 10, 20, 30]),
         "layoffs_planned": rng.random() < (0.06 if covid else 0.02),
@@ -120,8 +126,12 @@ def _answers(rng: random.Random, firm: Enterprise, day: dt.date) -> dict[str, An
 
 def _visit_days(rng: random.Random, since: dt.date) -> list[dt.date]:
     """One visit a quarter from the pairing on; a few pairings miss the first quarter of 2021."""
-    quarters = [(dt.date(2020, 4, 1), dt.date(2020, 6, 30)), (dt.date(2020, 7, 1), dt.date(2020, 9, 30)),
-                (dt.date(2020, 10, 1), dt.date(2020, 12, 31)), (dt.date(2021, 1, 4), AS_OF)]
+    quarters = [
+        (dt.date(2020, 4, 1), dt.date(2020, 6, 30)),
+        (dt.date(2020, 7, 1), dt.date(2020, 9, 30)),
+        (dt.date(2020, 10, 1), dt.date(2020, 12, 31)),
+        (dt.date(2021, 1, 4), AS_OF),
+    ]
     days = []
     for i, (lo, hi) in enumerate(quarters):
         if i == 3 and rng.random() < 0.15:
@@ -135,7 +145,11 @@ def paired_resolved_2020(district: Region) -> int:
     paired = Pairing.objects.filter(enterprise_id=OuterRef("enterprise_id"), since__lte=OuterRef("raised_on")).filter(
         Q(until__isnull=True) | Q(until__gte=OuterRef("raised_on"))
     )
-    return Problem.objects.filter(district=district, resolved_on__year=2020, enterprise__isnull=False).filter(Exists(paired)).count()
+    return (
+        Problem.objects.filter(district=district, resolved_on__year=2020, enterprise__isnull=False)
+        .filter(Exists(paired))
+        .count()
+    )
 
 
 def load(*, district: Region, users: dict[str, User], units: dict[str, Unit]) -> dict[str, int]:
@@ -212,12 +226,22 @@ def _kede(cadre: User, users: dict[str, User], units: dict[str, Unit]) -> None:
             visited_on=day,
             mode="on_site",
             participants="沈耀、区科经局企业服务股",
-            answers={"output_change_pct": 18, "orders_change_pct": 26, "hiring_need": 30, "supply_chain_difficult": True, "policy_aware": True},
+            answers={
+                "output_change_pct": 18,
+                "orders_change_pct": 26,
+                "hiring_need": 30,
+                "supply_chain_difficult": True,
+                "policy_aware": True,
+            },
             notes="企业订单饱满，新增两条智能立体库生产线；货架用型钢外购运距远，希望本地配套。",
             needs=[(KEDE_NEED, Category.SUPPLY_CHAIN)],
         )
         problem = services.need_to_problem(need=visit.needs.get(), by=cadre)
     with demo_problems.on(dt.date(2021, 3, 16)):
         problem_services.problem_assign(
-            problem=problem, by=users[Role.ECONOMY], unit=units["区科经局"], workdays=15, note="结合本地企业产品目录做供需对接"
+            problem=problem,
+            by=users[Role.ECONOMY],
+            unit=units["区科经局"],
+            workdays=15,
+            note="结合本地企业产品目录做供需对接",
         )

@@ -131,18 +131,24 @@ def write(rows: Sequence[Row], ctx: ImportContext) -> None:
             pairing.save()
             ctx.result.updated += 1
             events.append(
-                audit.build(actor=ctx.by, action="pairing.imported", obj=pairing, before=old, after=new, parent=enterprise)
+                audit.build(
+                    actor=ctx.by, action="pairing.imported", obj=pairing, before=old, after=new, parent=enterprise
+                )
             )
         else:
             pairing.save()
             ctx.result.created += 1
-            events.append(audit.build(actor=ctx.by, action="pairing.imported", obj=pairing, after=after, parent=enterprise))
+            events.append(
+                audit.build(actor=ctx.by, action="pairing.imported", obj=pairing, after=after, parent=enterprise)
+            )
     if not ctx.has_errors:
         audit.record_many(events)
 
 
 def export_rows(queryset: QuerySet[Pairing]) -> Iterator[list[Cell]]:
-    for pr in queryset.select_related("cadre", "cadre__unit", "enterprise").order_by("cadre__name", "enterprise__name", "since"):
+    for pr in queryset.select_related("cadre", "cadre__unit", "enterprise").order_by(
+        "cadre__name", "enterprise__name", "since"
+    ):
         yield [
             pr.cadre.name,
             pr.cadre.title,

@@ -98,7 +98,9 @@ class Visit(BaseModel):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="visits"
     )
-    cadre = models.ForeignKey("orgs.Official", verbose_name=_("包联干部"), on_delete=models.PROTECT, related_name="visits")
+    cadre = models.ForeignKey(
+        "orgs.Official", verbose_name=_("包联干部"), on_delete=models.PROTECT, related_name="visits"
+    )
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("包联关系"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
     )
@@ -109,7 +111,12 @@ class Visit(BaseModel):
     answers = models.JSONField(_("走访问卷"), default=dict, blank=True)
     notes = models.TextField(_("走访情况"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -118,7 +118,12 @@ def my_enterprises(*, user: Any, today: dt.date) -> list[dict[str, Any]]:
         .values_list("enterprise_id", "n")
     )
     return [
-        {"pairing": p, "enterprise": p.enterprise, "last_visit": last.get(p.enterprise_id), "open": open_counts.get(p.enterprise_id, 0)}
+        {
+            "pairing": p,
+            "enterprise": p.enterprise,
+            "last_visit": last.get(p.enterprise_id),
+            "open": open_counts.get(p.enterprise_id, 0),
+        }
         for p in pairings
     ]
 

@@ -82,7 +82,11 @@ def pairing_create(
     pairing.full_clean()
     pairing.save()
     audit.record(
-        actor=by, action="pairing.created", obj=pairing, after=audit.snapshot(pairing, PAIRING_AUDITED), parent=enterprise
+        actor=by,
+        action="pairing.created",
+        obj=pairing,
+        after=audit.snapshot(pairing, PAIRING_AUDITED),
+        parent=enterprise,
     )
     return pairing
 
@@ -222,7 +226,11 @@ def visit_record(
     VisitNeed.objects.bulk_create(need_rows)
     after = audit.snapshot(visit, VISIT_AUDITED)
     after.update(
-        {"photos": len(stored_photos), "flags": [r.name for r, _ in raised], "needs": [n.description for n in need_rows]}
+        {
+            "photos": len(stored_photos),
+            "flags": [r.name for r, _ in raised],
+            "needs": [n.description for n in need_rows],
+        }
     )
     audit.record(actor=by, action="visit.recorded", obj=visit, after=after, parent=enterprise)
     if raised:
@@ -311,7 +319,11 @@ def portal_need_submit(*, by: User, description: str, category: str = Category.O
         raise ValidationError({"description": "请填写需求内容"})
     problem = problem_services.problem_raise(by=by, description=description, category=category)
     _tell(
-        [*cadres_of(by.enterprise_id, clock.today()), *organisers(problem.district_id), *supervisors(problem.district_id)],
+        [
+            *cadres_of(by.enterprise_id, clock.today()),
+            *organisers(problem.district_id),
+            *supervisors(problem.district_id),
+        ],
         subject=f"企业需求：{problem.enterprise}",
         body=f"{problem.description}\n问题编号：{problem.code}（待交办）",
         link=reverse("problems:detail", args=[problem.pk]),

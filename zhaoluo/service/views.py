@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -75,7 +75,9 @@ def start(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def pairing_list(request: AuthedRequest) -> HttpResponse:
-    filterset = PairingFilterSet(request.GET or None, queryset=selectors.pairing_list(user=request.user), request=request)
+    filterset = PairingFilterSet(
+        request.GET or None, queryset=selectors.pairing_list(user=request.user), request=request
+    )
     form = filterset.form
     form.fields["active"].widget = forms.Select(choices=YES_NO)
     form.fields["q"].widget.attrs.update({"placeholder": "干部姓名或企业名称", "type": "search"})
@@ -103,12 +105,21 @@ def pairing_create(request: AuthedRequest) -> HttpResponse:
     def perform(f: forms.Form) -> Done:
         data = f.cleaned_data
         pairing = services.pairing_create(
-            by=request.user, cadre=data["cadre"], enterprise=data["enterprise"], since=data["since"], until=data["until"]
+            by=request.user,
+            cadre=data["cadre"],
+            enterprise=data["enterprise"],
+            since=data["since"],
+            until=data["until"],
         )
         return Done(f"已安排{pairing.cadre.name}包联{pairing.enterprise.name}", reverse("service:pairings"), pairing)
 
     action = Action(
-        title="安排包联", url=reverse("service:pairing_create"), form=form, perform=perform, model=Pairing, once="service.pairing"
+        title="安排包联",
+        url=reverse("service:pairing_create"),
+        form=form,
+        perform=perform,
+        model=Pairing,
+        once="service.pairing",
     )
     return run_action(
         request,
@@ -131,12 +142,21 @@ def pairing_end(request: AuthedRequest, pk: int) -> HttpResponse:
     def perform(f: forms.Form) -> str:
         data = f.cleaned_data
         services.pairing_end(
-            pairing=pairing, by=request.user, until=data["until"], reason=data["reason"], expected_version=data["version"]
+            pairing=pairing,
+            by=request.user,
+            until=data["until"],
+            reason=data["reason"],
+            expected_version=data["version"],
         )
         return f"{pairing.cadre.name}对{pairing.enterprise.name}的包联已结束"
 
     action = Action(
-        title=f"结束包联：{pairing}", url=reverse("service:pairing_end", args=[pk]), form=form, perform=perform, model=Pairing, danger=True
+        title=f"结束包联：{pairing}",
+        url=reverse("service:pairing_end", args=[pk]),
+        form=form,
+        perform=perform,
+        model=Pairing,
+        danger=True,
     )
     return run_action(
         request,
@@ -155,7 +175,9 @@ def enterprise_service(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.service_enterprise_get(user=request.user, pk=pk)
     today = clock.today()
     pairings = selectors.pairing_list(user=request.user).filter(enterprise=enterprise).order_by("-since")
-    visits = selectors.visit_list(user=request.user).filter(enterprise=enterprise).prefetch_related("flags__rule", "needs")
+    visits = (
+        selectors.visit_list(user=request.user).filter(enterprise=enterprise).prefetch_related("flags__rule", "needs")
+    )
     context = {
         "enterprise": enterprise,
         "pairings": pairings,
@@ -365,7 +387,14 @@ def portal_need(request: AuthedRequest) -> HttpResponse:
         )
         return Done(f"需求已提交（{problem.code}），包联干部和科经局已收到", reverse("service:portal"), problem)
 
-    action = Action(title="提交需求", url=reverse("service:portal_need"), form=form, perform=perform, once="service.need", submit="提交")
+    action = Action(
+        title="提交需求",
+        url=reverse("service:portal_need"),
+        form=form,
+        perform=perform,
+        once="service.need",
+        submit="提交",
+    )
     return run_action(
         request,
         action,

@@ -44,8 +44,14 @@ def service(world, today) -> Service:
     world.economy.unit = bureau
     world.economy.save()
     cadre = f.UserFactory.create(username="shenyao", role=Role.CADRE, region=world.district, unit=bureau, official=shen)
-    other_cadre = f.UserFactory.create(username="zhouping", role=Role.CADRE, region=world.district, unit=bureau, official=other)
+    other_cadre = f.UserFactory.create(
+        username="zhouping", role=Role.CADRE, region=world.district, unit=bureau, official=other
+    )
     enterprise = world.enterprise_user.enterprise
-    other_enterprise = f.EnterpriseFactory.create(district=world.district, township=world.other_township, name="襄阳金恒昌纺织有限公司")
-    pairing = Pairing.objects.create(district=world.district, cadre=shen, enterprise=enterprise, since=dt.date(2020, 3, 1))
+    other_enterprise = f.EnterpriseFactory.create(
+        district=world.district, township=world.other_township, name="襄阳金恒昌纺织有限公司"
+    )
+    pairing = Pairing.objects.create(
+        district=world.district, cadre=shen, enterprise=enterprise, since=dt.date(2020, 3, 1)
+    )
     return Service(world, bureau, shen, cadre, other_cadre, enterprise, other_enterprise, pairing)

@@ -33,13 +33,20 @@ def test_the_organiser_pairs_through_the_api_and_an_end_before_the_start_is_400(
     client = api(service.world.economy)
     bad = client.post(
         "/api/pairings/",
-        {"cadre": service.other_cadre.official.pk, "enterprise": service.other_enterprise.pk, "since": "2021-03-01", "until": "2021-01-01"},
+        {
+            "cadre": service.other_cadre.official.pk,
+            "enterprise": service.other_enterprise.pk,
+            "since": "2021-03-01",
+            "until": "2021-01-01",
+        },
         format="json",
     )
     assert bad.status_code == 400 and "结束日期不能早于起始日期" in str(bad.json()["error"]["fields"]["until"])
     assert Pairing.objects.count() == 1
     ok = client.post(
-        "/api/pairings/", {"cadre": service.other_cadre.official.pk, "enterprise": service.other_enterprise.pk}, format="json"
+        "/api/pairings/",
+        {"cadre": service.other_cadre.official.pk, "enterprise": service.other_enterprise.pk},
+        format="json",
     )
     assert ok.status_code == 201 and ok.json()["since"] == "2021-03-31"
     assert api(service.cadre).post("/api/pairings/", {}, format="json").status_code == 403
@@ -69,7 +76,9 @@ def test_a_cadre_records_a_visit_through_the_api_and_its_flags_come_back(service
 
 def test_a_visit_in_the_future_through_the_api_is_400_and_nothing_is_written(service):
     response = api(service.cadre).post(
-        "/api/visits/", {"enterprise": service.enterprise.pk, "visited_on": "2021-04-01", "mode": "phone"}, format="json"
+        "/api/visits/",
+        {"enterprise": service.enterprise.pk, "visited_on": "2021-04-01", "mode": "phone"},
+        format="json",
     )
     assert response.status_code == 400
     assert "走访日期不能晚于今天" in str(response.json()["error"]["fields"]["visited_on"])

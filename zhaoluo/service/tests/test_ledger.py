@@ -98,7 +98,9 @@ def test_the_same_pairings_file_twice_changes_nothing_and_the_export_imports_bac
     assert zhaoluo("export", "pairings", str(exported)).code == 0
     back = zhaoluo("import", "pairings", str(exported))
     assert back.code == 0 and "未变 5" in back.out, back.out + back.err
-    assert list(Pairing.objects.order_by("pk").values_list("cadre__name", "enterprise__name", "since", "until")) == before
+    assert (
+        list(Pairing.objects.order_by("pk").values_list("cadre__name", "enterprise__name", "since", "until")) == before
+    )
 
 
 def test_an_unknown_enterprise_or_an_end_before_the_start_rejects_the_file_naming_each_row(world, firms, tmp_path):

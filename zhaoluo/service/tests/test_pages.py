@@ -77,7 +77,8 @@ def test_the_portal_need_is_a_problem_of_the_enterprise(service):
     client = service.world.client_for(service.world.enterprise_user)
     token = client.get(reverse("service:portal_need")).context["form"]["idempotency_key"].value()
     response = client.post(
-        reverse("service:portal_need"), {"idempotency_key": token, "description": "需要本地包装供应商", "category": "supply_chain"}
+        reverse("service:portal_need"),
+        {"idempotency_key": token, "description": "需要本地包装供应商", "category": "supply_chain"},
     )
     assert response.status_code == 302
     problem = Problem.objects.get()
@@ -86,7 +87,12 @@ def test_the_portal_need_is_a_problem_of_the_enterprise(service):
 
 
 def test_coverage_counts_drill_down_to_their_lists(service):
-    Pairing.objects.create(district=service.world.district, cadre=service.other_cadre.official, enterprise=service.enterprise, since=D(2020, 3, 1))
+    Pairing.objects.create(
+        district=service.world.district,
+        cadre=service.other_cadre.official,
+        enterprise=service.enterprise,
+        since=D(2020, 3, 1),
+    )
     client = service.world.client_for(service.world.economy)
     page = client.get(reverse("service:coverage"))
     counts = page.context["counts"]

@@ -18,7 +18,10 @@ D = dt.date
 
 def test_the_organiser_pairs_a_cadre_with_an_enterprise_and_the_audit_row_says_so(service):
     pairing = services.pairing_create(
-        by=service.world.economy, cadre=service.other_cadre.official, enterprise=service.other_enterprise, since=D(2021, 1, 4)
+        by=service.world.economy,
+        cadre=service.other_cadre.official,
+        enterprise=service.other_enterprise,
+        since=D(2021, 1, 4),
     )
     assert Pairing.objects.filter(pk=pairing.pk, since=D(2021, 1, 4), until=None).exists()
     event = AuditEvent.objects.get(action="pairing.created", object_id=str(pairing.pk))
@@ -59,7 +62,9 @@ def test_unpairing_sets_the_end_date_and_keeps_the_record(service):
 
 
 def test_a_cadre_sees_only_their_own_pairings_and_outsiders_see_none(service):
-    services.pairing_create(by=service.world.economy, cadre=service.other_cadre.official, enterprise=service.other_enterprise)
+    services.pairing_create(
+        by=service.world.economy, cadre=service.other_cadre.official, enterprise=service.other_enterprise
+    )
     assert list(selectors.pairing_list(user=service.cadre)) == [service.pairing]
     assert selectors.pairing_list(user=service.world.economy).count() == 2
     assert list(selectors.pairing_list(user=service.world.enterprise_user)) == [service.pairing]

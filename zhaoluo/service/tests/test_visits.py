@@ -49,7 +49,12 @@ def record(service, **kw):
 def test_answers_raise_the_flags_their_rules_name_and_no_others(service):
     visit = record(
         service,
-        answers={"orders_change_pct": "-25", "layoffs_planned": "是", "lease_ends_on": "2021-08-31", "wage_arrears": "否"},
+        answers={
+            "orders_change_pct": "-25",
+            "layoffs_planned": "是",
+            "lease_ends_on": "2021-08-31",
+            "wage_arrears": "否",
+        },
     )
     flags = {f.rule.code: f.message for f in VisitFlag.objects.filter(visit=visit)}
     assert set(flags) == {"orders-down-20", "layoffs-planned", "lease-ending-6m"}
@@ -143,14 +148,23 @@ def test_the_cadre_hears_each_hand_off_and_the_enterprise_confirms_and_rates(ser
     problem.refresh_from_db()
     assert problem.status == Status.CLOSED and problem.satisfaction == Satisfaction.SATISFIED
     to_cadre = list(
-        Notification.objects.filter(recipient=service.cadre, object_id=str(problem.pk)).order_by("pk").values_list("subject", flat=True)
+        Notification.objects.filter(recipient=service.cadre, object_id=str(problem.pk))
+        .order_by("pk")
+        .values_list("subject", flat=True)
     )
-    assert [s.split("：")[0] for s in to_cadre] == ["问题已交办", "问题已办结，请确认", "问题已销号", "问题已评价（满意）"]
+    assert [s.split("：")[0] for s in to_cadre] == [
+        "问题已交办",
+        "问题已办结，请确认",
+        "问题已销号",
+        "问题已评价（满意）",
+    ]
     assert Notification.objects.filter(recipient=world.enterprise_user, subject__startswith="问题已办结").exists()
 
 
 def test_a_resolved_problem_tells_whoever_raised_it(world):
-    problem = problem_services.problem_raise(by=world.investment, description="道路不通", project=world.project, origin="project")
+    problem = problem_services.problem_raise(
+        by=world.investment, description="道路不通", project=world.project, origin="project"
+    )
     problem_services.problem_assign(problem=problem, by=world.supervision, unit=world.lead_unit, workdays=5)
     problem_services.problem_start(problem=problem, by=world.unit)
     problem_services.problem_resolve(problem=problem, by=world.unit, handling_note="已修通")

@@ -119,7 +119,11 @@ def _service_of(enterprise: Any, by: Any) -> dict[str, Any]:
         district=enterprise.district, cadre=cadre, enterprise=enterprise, since=dt.date(2020, 3, 1)
     )
     visit = Visit.objects.create(
-        district=enterprise.district, enterprise=enterprise, cadre=cadre, pairing=pairing, visited_on=dt.date(2020, 5, 6)
+        district=enterprise.district,
+        enterprise=enterprise,
+        cadre=cadre,
+        pairing=pairing,
+        visited_on=dt.date(2020, 5, 6),
     )
     photo = VisitPhoto(visit=visit)
     photo.image.save("现场.jpg", ContentFile(_tiny_jpeg()), save=False)
