@@ -292,9 +292,7 @@ def load() -> LoadResult:
         assistance_demo.load(users=users)
         # Last of the demo modules: it tops the problems resolved in 2020 up to the article's figure.
         demo_problems.load(district=org.district, users=users, units=org.units)
-        service_demo.load(
-            district=org.district, users=users, units=org.units
-        )  # 百名干部进百企: after the problems it counts
+        service_demo.load(district=org.district, users=users, units=org.units)
     # One tick as of the demo day, as the scheduler would run it: lights, escalations, next meetings.
     scheduled.tick(AS_OF)
     # 挂牌督办 and 约谈 need the level-3 problems the tick's escalations have just made.
