@@ -119,3 +119,18 @@ def test_the_organiser_pairs_from_the_page(service):
     )
     assert response.status_code == 422 and "结束日期不能早于起始日期" in response.content.decode()
     assert Pairing.objects.count() == 1
+
+
+def test_the_enterprise_page_names_its_cadre_and_shows_its_visits(service):
+    services.visit_record(
+        by=service.cadre,
+        enterprise=service.enterprise,
+        visited_on=D(2021, 3, 2),
+        mode="on_site",
+        answers={"wage_arrears": "是"},
+    )
+    url = reverse("enterprises:detail", args=[service.enterprise.pk])
+    page = service.world.client_for(service.world.economy).get(url).content.decode()
+    assert "包联干部：沈耀（区科经局）" in page and "2021-03-02 沈耀实地走访" in page and "拖欠工资" in page
+    # The lead unit sees the enterprise through its project, but pairings and visits are not its business.
+    assert "包联干部与走访" not in service.world.client_for(service.world.unit).get(url).content.decode()
