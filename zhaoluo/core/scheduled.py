@@ -117,6 +117,11 @@ STEPS: list[Step] = [
     Step("supervision", "逾期升级督办与临期提醒", _supervision),
     # After supervision: the next agenda lists the problems escalated today.
     Step("meetings", "安排下次会议", _meetings),
+    Step(
+        "service_pools",
+        "高企证书到期提醒",
+        lambda today: __import__("zhaoluo.service.pools").service.pools.pools_tick(today),
+    ),
     # Last: sends wait on the network, and whatever the steps before queued goes out in this run.
     Step("notify", "发送通知", _notify),
 ]

@@ -21,6 +21,7 @@ from zhaoluo.demo import names
 from zhaoluo.demo import problems as demo_problems
 from zhaoluo.demo.categories import AS_OF
 from zhaoluo.demo.plan import SEED
+from zhaoluo.enterprises.choices import Listing
 from zhaoluo.enterprises.models import Enterprise
 from zhaoluo.orgs import services as org_services
 from zhaoluo.orgs.choices import Role
@@ -29,7 +30,8 @@ from zhaoluo.problems import services as problem_services
 from zhaoluo.problems.choices import Category, Satisfaction
 from zhaoluo.problems.models import Problem
 
-from . import services
+from . import pools, services
+from .choices import ListingStage, Pool
 from .models import Pairing, VisitNeed
 
 CADRES, ENTERPRISES, TARGET_RESOLVED_2020 = 173, 146, 521
@@ -110,6 +112,7 @@ def _answers(rng: random.Random, firm: Enterprise, day: dt.date) -> dict[str, An
         if covid
         else rng.choice([-24, -8, 2, 5, 10, 18, 26]),
         "employees": firm.employees or rng.randint(30, 500),
+        "revenue": rng.randint(9000, 90000) if firm.above_scale else rng.randint(600, 2600),
         "hiring_need": rng.choice([0, 0, 5, 10, 20, 30]),
         "layoffs_planned": rng.random() < (0.06 if covid else 0.02),
         "wage_arrears": rng.random() < 0.01,
@@ -190,6 +193,55 @@ def load(*, district: Region, users: dict[str, User], units: dict[str, Unit]) ->
             _settle(visit.needs.get(), by=by, builder=builder, units=units, rng=rng)
             made["problems"] += 1
     _kede(cadre_login, users, units)
+    made["pool_memberships"] = _pools(district)
+    return made
+
+
+JINHENGCHANG = "湖北金恒昌纺织有限公司"
+CHANGYUAN = "襄阳长源东谷实业股份有限公司"
+LISTING_STAGES = {"襄阳国铁机电股份有限公司": ListingStage.FILED}
+
+
+def _pools(district: Region) -> int:
+    """The registry's pool dates as memberships with their history: 金恒昌 promoted to 规上 in 2020
+    (小升规), 长源东谷 moving from 上市后备 to 已上市, three enterprises in the listing pipeline."""
+    made = 0
+
+    def enter(firm: Enterprise, pool: str, day: dt.date, reason: str, stage: str = "") -> Any:
+        nonlocal made
+        made += 1
+        return pools.pool_enter(
+            by=None,
+            enterprise=firm,
+            pool=pool,
+            entered_on=day,
+            reason=reason,
+            listing_stage=stage,
+            check_permission=False,
+        )
+
+    with demo_problems.on(AS_OF):
+        for firm in Enterprise.objects.filter(district=district).order_by("pk"):
+            if firm.above_scale_since:
+                reason = (
+                    "小升规：2019 年营业收入 2680 万元，达到规上标准" if firm.name == JINHENGCHANG else "统计部门认定"
+                )
+                enter(firm, Pool.ABOVE_SCALE, firm.above_scale_since, reason)
+            if firm.high_tech_since:
+                enter(firm, Pool.HIGH_TECH, firm.high_tech_since, "高新技术企业认定")
+            if firm.listing == Listing.RESERVE and firm.listing_since:
+                stage = LISTING_STAGES.get(firm.name, ListingStage.TUTORING)
+                enter(firm, Pool.LISTING, firm.listing_since, "列入区上市后备企业库", stage)
+            if firm.listing == Listing.LISTED and firm.listing_since:
+                reserve = enter(firm, Pool.LISTING, dt.date(2018, 6, 30), "列入区上市后备企业库", ListingStage.APPROVED)
+                pools.pool_leave(
+                    by=None,
+                    membership=reserve,
+                    left_on=firm.listing_since,
+                    reason="上交所主板上市",
+                    check_permission=False,
+                )
+                enter(firm, Pool.LISTED, firm.listing_since, "上交所主板上市" if firm.name == CHANGYUAN else "上市")
     return made
 
 

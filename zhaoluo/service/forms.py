@@ -12,7 +12,7 @@ from zhaoluo.enterprises.models import Enterprise
 from zhaoluo.orgs.models import Official
 from zhaoluo.problems.choices import Category
 
-from .choices import VisitMode
+from .choices import ListingStage, Pool, VisitMode
 from .instrument import QUESTIONS
 
 YES_NO = [("", "未答"), ("是", "是"), ("否", "否")]
@@ -99,3 +99,12 @@ class VisitForm(StyledFormMixin, forms.Form):
 class PortalNeedForm(StyledFormMixin, forms.Form):
     description = forms.CharField(label="需求内容", widget=forms.Textarea(attrs={"rows": 4}))
     category = forms.ChoiceField(label="类别", choices=Category.choices, initial=Category.OTHER)
+
+
+class PoolEnterForm(StyledFormMixin, forms.Form):
+    pool = forms.ChoiceField(label="企业库", choices=Pool.choices)
+    entered_on = forms.DateField(label="入库日期", widget=DateInput())
+    reason = forms.CharField(label="入库依据", max_length=200, help_text="如：小升规，上年营业收入 2680 万元")
+    listing_stage = forms.ChoiceField(
+        label="上市进程", choices=[("", "（不适用）"), *ListingStage.choices], required=False
+    )

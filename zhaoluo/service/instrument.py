@@ -24,6 +24,7 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
+    Question("revenue", "上年营业收入（万元）", "生产经营", "amount", "用于小升规等企业库的培育"),
     Question("output_change_pct", "产值同比（%）", "生产经营", "pct", "与上年同期比，下降填负数"),
     Question("orders_change_pct", "订单同比（%）", "生产经营", "pct", "与上年同期比，下降填负数"),
     Question("employees", "现有职工（人）", "用工", "count"),

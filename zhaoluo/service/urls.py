@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern] = [
     path("photos/<int:pk>/", views.visit_photo, name="photo"),
     path("flags/", views.flag_list, name="flags"),
     path("coverage/", views.coverage_page, name="coverage"),
+    path("pools/", views.pool_page, name="pools"),
+    path("enterprises/<int:pk>/pool/", views.pool_enter, name="pool_enter"),
     path("portal/", views.portal, name="portal"),
     path("portal/need/", views.portal_need, name="portal_need"),
 ]

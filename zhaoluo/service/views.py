@@ -27,11 +27,12 @@ from zhaoluo.orgs.scope import ScopeKind, scope_for
 from zhaoluo.problems import selectors as problem_selectors
 from zhaoluo.problems.choices import Status
 
-from . import coverage, selectors, services
+from . import coverage, pools, selectors, services
+from .choices import Pool
 from .filters import FlagFilterSet, PairingFilterSet, VisitFilterSet
-from .forms import PairingEndForm, PairingForm, PortalNeedForm, VisitForm
+from .forms import PairingEndForm, PairingForm, PoolEnterForm, PortalNeedForm, VisitForm
 from .instrument import QUESTIONS, answer_rows
-from .models import Pairing, Visit, VisitNeed, VisitPhoto
+from .models import Pairing, PoolMembership, Visit, VisitNeed, VisitPhoto
 from .permissions import can_organise, can_raise_need, can_see_photos, is_cadre_of
 
 PAGE_SIZE = 50
@@ -402,4 +403,73 @@ def portal_need(request: AuthedRequest) -> HttpResponse:
         denied="只有企业联系人可以在此提交需求",
         page="service/action_page.html",
         success_url=reverse("service:portal"),
+    )
+
+
+@login_required
+@require_GET
+def pool_page(request: AuthedRequest) -> HttpResponse:
+    """Pools per year (new 规上, new 高企, sizes), each drilling down, and the promotion candidates."""
+    _district_only(request)
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    enterprises = selectors.service_enterprises(user=request.user)
+    memberships = PoolMembership.objects.filter(enterprise__in=enterprises).select_related("enterprise")
+    show = request.GET.get("show", "")
+    figures = pools.pool_figures(memberships, year)
+    rows = pools.drilldown(memberships, year, show).order_by("-entered_on") if show in figures else []
+    context = {
+        "year": year,
+        "figures": figures,
+        "labels": POOL_FIGURE_LABELS,
+        "show": show,
+        "page": _page(request, rows),
+        "candidates": [(rule, pools.candidates(enterprises, rule, today)) for rule in pools.PROMOTION_RULES],
+        "can_organise": can_organise(request.user),
+    }
+    return render(request, "service/pools.html", context)
+
+
+POOL_FIGURE_LABELS = {
+    "new_above_scale": "新增规上企业",
+    "new_high_tech": "新增高新技术企业",
+    **{f"size_{value}": f"{label}（年末）" for value, label in Pool.choices},
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pool_enter(request: AuthedRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.service_enterprise_get(user=request.user, pk=pk)
+    form = PoolEnterForm(request.POST if request.method == "POST" else None, initial={"entered_on": clock.today()})
+
+    def perform(f: forms.Form) -> str:
+        data = f.cleaned_data
+        pools.pool_enter(
+            by=request.user,
+            enterprise=enterprise,
+            pool=data["pool"],
+            entered_on=data["entered_on"],
+            reason=data["reason"],
+            listing_stage=data["listing_stage"],
+        )
+        return f"{enterprise.name}已入{Pool(data['pool']).label}"
+
+    action = Action(
+        title=f"企业入库：{enterprise.name}",
+        url=reverse("service:pool_enter", args=[pk]),
+        form=form,
+        perform=perform,
+        model=PoolMembership,
+    )
+    return run_action(
+        request,
+        action,
+        allowed=can_organise(request.user),
+        denied="只有科经局可以办理企业入库",
+        page="service/action_page.html",
+        success_url=reverse("service:pools"),
     )

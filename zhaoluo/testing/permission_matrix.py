@@ -639,6 +639,8 @@ ROUTES: tuple[Route, ...] = (
     Route("service:photo", {"GET": in_scope(SEES_VISIT_PHOTOS)}, photo),
     Route("service:flags", {"GET": only(DISTRICT_SCOPE)}),
     Route("service:coverage", {"GET": only(DISTRICT_SCOPE)}),
+    Route("service:pools", {"GET": only(DISTRICT_SCOPE)}),
+    Route("service:pool_enter", form(SEES_SERVICE, ORGANISE_PAIRINGS), enterprise),
     Route("service:portal", {"GET": only(ENTERPRISE_CONTACT)}),
     Route("service:portal_need", {"GET": only(ENTERPRISE_CONTACT), "POST": only(ENTERPRISE_CONTACT, FORM_INVALID)}),
     # ---- API: 百名干部进百企 (service/api.py); a visit is recorded by its cadre (no persona): an empty
