@@ -51,7 +51,7 @@ NEEDS: dict[str, list[str]] = {
     Category.POLICY: ["企业不清楚高企认定申报条件", "希望了解技改补贴和稳岗返还政策"],
     Category.INFRASTRUCTURE: ["厂区门前道路破损，大车通行困难", "园区污水管网未接通"],
 }
-UNITS = {
+UNITS: dict[str, str] = {
     Category.LABOUR: "区人社局",
     Category.FINANCE: "区财政局",
     Category.LAND: "区自然资源和规划局",

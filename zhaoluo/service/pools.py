@@ -143,10 +143,9 @@ def drilldown(memberships: QuerySet[PoolMembership], year: int, key: str) -> Que
     """The memberships behind one figure of `pool_figures`."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if key.startswith("new_"):
-        pool = Pool.ABOVE_SCALE if key == "new_above_scale" else Pool.HIGH_TECH
-        return memberships.filter(pool=pool, entered_on__gte=first, entered_on__lte=last)
-    pool = key.removeprefix("size_")
-    return memberships.filter(pool=pool).filter(in_pool_on(last))
+        new_pool = Pool.ABOVE_SCALE if key == "new_above_scale" else Pool.HIGH_TECH
+        return memberships.filter(pool=new_pool, entered_on__gte=first, entered_on__lte=last)
+    return memberships.filter(pool=key.removeprefix("size_")).filter(in_pool_on(last))
 
 
 def pools_tick(today: dt.date) -> dict[str, int]:

@@ -247,11 +247,11 @@ def visit_record(
 
 # Needs → problems ----------------------------------------------------------------------------
 def organisers(district_id: int | None) -> list[User]:
-    return list(User.objects.filter(is_active=True, role=Role.ECONOMY, region_id=district_id))
+    return list(User.objects.filter(is_active=True, role=Role.ECONOMY, region_id=district_id or 0))
 
 
 def supervisors(district_id: int | None) -> list[User]:
-    return list(User.objects.filter(is_active=True, role=Role.SUPERVISION, region_id=district_id))
+    return list(User.objects.filter(is_active=True, role=Role.SUPERVISION, region_id=district_id or 0))
 
 
 def cadres_of(enterprise_id: int | None, day: dt.date) -> list[User]:

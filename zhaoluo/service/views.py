@@ -93,7 +93,7 @@ def pairing_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pairing_create(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    district_id = scope.district_id
+    district_id = scope.district_id or 0
     cadres = Official.objects.filter(unit__region_id=district_id) | Official.objects.filter(
         unit__region__parent_id=district_id
     )
