@@ -27,7 +27,7 @@ import pytest
 from zhaoluo.core.models import AuditEvent
 from zhaoluo.ledgers.tests.conftest import stats, write_csv, zhaoluo
 from zhaoluo.orgs.models import Official
-from zhaoluo.service.models import Pairing
+from zhaoluo.service.models import Pairing, Visit, VisitNeed
 from zhaoluo.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,50 @@ def test_an_unknown_enterprise_or_an_end_before_the_start_rejects_the_file_namin
     assert "第3行 结束日期: 结束日期不能早于起始日期" in text
     assert "第4行 企业信用代码" in text
     assert not Pairing.objects.exists() and not Official.objects.filter(name__in=["张三", "李四", "王五"]).exists()
+
+
+VISIT_HEADER = ["干部姓名", "所在单位", "企业名称", "走访日期", "走访方式", "订单同比（%）", "计划裁员", "企业需求"]
+
+
+def test_a_visits_ledger_brings_visits_with_their_flags_and_imports_twice_to_the_same_state(service, tmp_path):
+    rows = [
+        VISIT_HEADER,
+        [
+            "沈耀",
+            "区科经局",
+            "襄阳盼盼食品有限公司",
+            "2020/6/5",
+            "电话",
+            "-25",
+            "否",
+            "需要招工30人；希望对接包装供应商",
+        ],
+        ["沈耀", "", "襄阳盼盼食品有限公司", "2020年9月8日", "", "5", "是", ""],
+    ]
+    path = write_csv(tmp_path / "走访台账.csv", rows)
+    first = zhaoluo("import", "visits", str(path))
+    assert first.code == 0, first.out + first.err
+    june, september = Visit.objects.order_by("visited_on")
+    assert (june.mode, september.mode) == ("phone", "on_site")
+    assert [f.rule.code for f in june.flags.all()] == ["orders-down-20"]
+    assert [f.rule.code for f in september.flags.all()] == ["layoffs-planned"]
+    assert list(june.needs.values_list("description", flat=True)) == ["需要招工30人", "希望对接包装供应商"]
+    again = zhaoluo("import", "visits", str(path))
+    assert again.code == 0 and "新增 0，更新 0，未变 2" in again.out
+    assert VisitNeed.objects.count() == 2
+
+
+def test_a_visit_by_an_unpaired_cadre_or_in_the_future_rejects_the_file(service, tmp_path):
+    rows = [
+        VISIT_HEADER,
+        ["周平", "", "襄阳盼盼食品有限公司", "2020-06-05", "", "", "", ""],
+        ["沈耀", "", "襄阳盼盼食品有限公司", "2021-04-01", "", "", "", ""],
+        ["沈耀", "", "襄阳盼盼食品有限公司", "2020-06-05", "", "", "也许", ""],
+    ]
+    outcome = zhaoluo("import", "visits", str(write_csv(tmp_path / "bad.csv", rows)))
+    text = outcome.out + outcome.err
+    assert outcome.code == 2
+    assert "第2行 干部姓名: 该干部在走访日期没有包联该企业" in text
+    assert "第3行 走访日期: 走访日期不能晚于今天" in text
+    assert "第4行 计划裁员" in text
+    assert not Visit.objects.exists()
