@@ -37,7 +37,14 @@ def cadre(world, settings):
 
 
 def fits_the_screen(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    """No sideways scrolling on the phone; on failure, name the elements that stick out."""
+    wide = page.evaluate(
+        """w => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > w + 0.5)
+            .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)""",
+        PHONE["width"],
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
 
 
 def test_a_cadre_records_a_visit_on_a_phone_that_raises_a_flag_and_a_need_that_becomes_a_problem(
