@@ -41,11 +41,12 @@ LABELS: dict[str, str] = {
     "sign_to_start_days": "签约到开工天数（最短/中位/最长）",
     "cadres_paired": "包联干部数",
     "enterprises_paired": "包联企业数",
-    "pairing_problems_resolved": "包联企业办结问题",
     "problems_raised": "新提出问题",
     "problems_resolved": "办结问题",
     "problems_resolved_on_time": "按时办结问题",
     "problems_overdue": "年末逾期未办结问题",
+    # Last, after the problem keys it contains as a substring (the table is read by key).
+    "pairing_problems_resolved": "包联企业办结问题",
 }
 CENT = Decimal("0.01")
 
