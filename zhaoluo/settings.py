@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhaoluo.assistance",
     "zhaoluo.approvals",
     "zhaoluo.meetings",
+    "zhaoluo.service",
 ]
 
 MIDDLEWARE = [

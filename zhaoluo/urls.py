@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/", include("zhaoluo.accounts.urls")),
     path("security/accounts/", include("zhaoluo.accounts.manage_urls")),
     path("supervision/", include("zhaoluo.supervision.urls")),
+    path("service/", include("zhaoluo.service.urls")),
 ]
 
 # Under /api/ these answer in the API's JSON error shape; elsewhere Django's HTML pages (templates/4xx, 500).

@@ -7,12 +7,13 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from zhaoluo.core import calendar, clock
 from zhaoluo.core.htmx import AuthedRequest
 from zhaoluo.enterprises import selectors as enterprise_selectors
+from zhaoluo.orgs.choices import Role
 from zhaoluo.projects import selectors as project_selectors
 from zhaoluo.projects.choices import LIGHT_RANK, Light
 from zhaoluo.projects.display import sees_projects
@@ -30,6 +31,9 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 @login_required
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
+    # A 包联干部's day is their enterprises: the service app's start page is theirs.
+    if request.user.role == Role.CADRE:
+        return redirect("service:start")
     today = clock.today()
     monday, sunday = week_of(today)
     context = {"today": today, "monday": monday, "sunday": sunday, "sees_projects": sees_projects(request.user)}

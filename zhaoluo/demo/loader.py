@@ -27,6 +27,7 @@ from zhaoluo.orgs.choices import RegionLevel, Role, UnitKind
 from zhaoluo.orgs.models import Official, Region, Unit, User
 from zhaoluo.projects import services as project_services
 from zhaoluo.projects.models import Project
+from zhaoluo.service import demo as service_demo
 from zhaoluo.supervision import demo as supervision_demo
 
 from . import names, org_data
@@ -323,6 +324,8 @@ def _load(progress: Progress | None) -> LoadResult:
         # Last of the demo modules: it tops the problems resolved in 2020 up to the article's figure.
         with _stage(progress, "问题（三个清单）"):
             demo_problems.load(district=org.district, users=users, units=org.units)
+        with _stage(progress, "百名干部进百企（包联、走访、企业库）"):
+            service_demo.load(district=org.district, users=users, units=org.units)
     # One tick as of the demo day, as the scheduler would run it: lights, escalations, next meetings.
     with _stage(progress, "定时任务（亮灯、逐级督办、下次会议）"):
         scheduled.tick(AS_OF)

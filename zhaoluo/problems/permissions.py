@@ -54,8 +54,9 @@ def can_confirm(user: Any, problem: Problem) -> bool:
         return True
     if problem.raiser_id is not None and problem.raiser_id == user.pk:
         return True
+    # A need the enterprise voiced on a cadre's visit is the enterprise's to confirm as well.
     return (
-        problem.origin == Origin.ENTERPRISE
+        problem.origin in (Origin.ENTERPRISE, Origin.VISIT)
         and user.role == Role.ENTERPRISE
         and problem.enterprise_id is not None
         and user.enterprise_id == problem.enterprise_id

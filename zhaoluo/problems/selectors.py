@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhaoluo.core.errors import not_visible
@@ -35,7 +36,16 @@ def _scope_q(user: Any) -> Q | None:
         return district & q
     if scope.kind is ScopeKind.PORTFOLIO and scope.official_id is not None:
         members = TaskForceMember.objects.filter(project=OuterRef("project_id"), official_id=scope.official_id)
-        return district & (Q(project__leader_id=scope.official_id) | Q(Exists(members)) | Q(owner_id=scope.official_id))
+        q = Q(project__leader_id=scope.official_id) | Q(Exists(members)) | Q(owner_id=scope.official_id)
+        # A 包联干部 follows what they raised and the problems of the enterprises paired with them
+        # (zhaoluo/service; looked up by name so problems imports no app above it).
+        q |= Q(raiser_id=getattr(user, "pk", None))
+        if apps.is_installed("zhaoluo.service"):
+            pairings = apps.get_model("service", "Pairing").objects.filter(
+                enterprise_id=OuterRef("enterprise_id"), cadre_id=scope.official_id, until__isnull=True
+            )
+            q |= Q(Exists(pairings))
+        return district & q
     if scope.kind is ScopeKind.ENTERPRISE and scope.enterprise_id is not None:
         return Q(enterprise_id=scope.enterprise_id)
     return None

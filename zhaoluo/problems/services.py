@@ -8,7 +8,7 @@ finds the row already moved and is told so, with nothing written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -52,6 +52,30 @@ AUDITED = [
     "return_reason",
     "satisfaction",
 ]
+
+
+# Apps that follow problems (zhaoluo/service: an enterprise's paired cadres) register here a function
+# naming the users told of every hand-off; problems imports none of them (layers point down).
+FOLLOWERS: list[Callable[[Problem], Iterable[User]]] = []
+
+
+def _tell_handoff(problem: Problem, *, by: User, what: str, raiser_too: bool = False) -> None:
+    """交办, 办结, 退回, 销号 and the rating are told to the problem's followers; 办结 to its raiser too."""
+    people = {u.pk: u for follow in FOLLOWERS for u in follow(problem)}
+    if raiser_too and problem.raiser_id is not None and problem.raiser is not None:
+        people[problem.raiser_id] = problem.raiser
+    people.pop(by.pk, None)
+    if not people:
+        return
+    notify.notify(
+        recipients=people.values(),
+        event="other",
+        subject=f"问题{what}：{problem.title}",
+        body=f"状态：{problem.get_status_display()}；操作人：{by.display_name}",
+        link=reverse("problems:detail", args=[problem.pk]),
+        obj=problem,
+        actor=by,
+    )
 
 
 def due_after_workdays(*, start: dt.date, workdays: int) -> dt.date:
@@ -282,6 +306,7 @@ def problem_assign(
             parent=problem,
         )
     _notify_assigned(problem, by=by, note=note.strip())
+    _tell_handoff(problem, by=by, what="已交办")
     return problem
 
 
@@ -330,7 +355,7 @@ def problem_resolve(
         raise ValidationError({"resolved_on": "办结日期不能晚于今天"})
     if resolved_on < problem.raised_on:
         raise ValidationError({"resolved_on": "办结日期不能早于提出日期"})
-    return _move(
+    problem = _move(
         problem,
         by=by,
         source=(Status.HANDLING,),
@@ -341,6 +366,9 @@ def problem_resolve(
         expected_version=expected_version,
         note=_lateness(problem, resolved_on),
     )
+    # Whoever raised it confirms it: they hear it is done (before, the raiser heard nothing).
+    _tell_handoff(problem, by=by, what="已办结，请确认", raiser_too=True)
+    return problem
 
 
 @transaction.atomic
@@ -373,7 +401,7 @@ def problem_close(*, problem: Problem, by: User, note: str = "", expected_versio
     if problem.status == Status.RESOLVED and not problem.handling_note.strip():
         raise ValidationError({"status": "该问题没有办理情况，不能销号"})
     late = _lateness(problem, problem.resolved_on) if problem.resolved_on else ""
-    return _move(
+    problem = _move(
         problem,
         by=by,
         source=(Status.RESOLVED,),
@@ -384,6 +412,8 @@ def problem_close(*, problem: Problem, by: User, note: str = "", expected_versio
         expected_version=expected_version,
         note="；".join(part for part in (note.strip(), late) if part),
     )
+    _tell_handoff(problem, by=by, what="已销号")
+    return problem
 
 
 @transaction.atomic
@@ -405,7 +435,7 @@ def problem_rate(
     if satisfaction == Satisfaction.UNSATISFIED:
         if not note:
             raise ValidationError({"note": "不满意须说明原因"})
-        return _move(
+        reopened = _move(
             problem,
             by=by,
             source=source,
@@ -421,7 +451,9 @@ def problem_rate(
             expected_version=expected_version,
             note=note,
         )
-    return _move(
+        _tell_handoff(reopened, by=by, what="被评为不满意，重新办理")
+        return reopened
+    problem = _move(
         problem,
         by=by,
         source=source,
@@ -432,3 +464,5 @@ def problem_rate(
         expected_version=expected_version,
         note=note,
     )
+    _tell_handoff(problem, by=by, what=f"已评价（{problem.get_satisfaction_display()}）")
+    return problem

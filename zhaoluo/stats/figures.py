@@ -22,11 +22,12 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 
 from zhaoluo.orgs.models import Region
 from zhaoluo.problems.models import Problem
 from zhaoluo.projects.models import HUNDRED_MILLION, FundArrival, Project
+from zhaoluo.service.models import Pairing
 
 # Key order of the JSON object and the table, with the table's Chinese labels.
 LABELS: dict[str, str] = {
@@ -44,14 +45,9 @@ LABELS: dict[str, str] = {
     "problems_resolved": "办结问题",
     "problems_resolved_on_time": "按时办结问题",
     "problems_overdue": "年末逾期未办结问题",
+    # Last, after the problem keys it contains as a substring (the table is read by key).
+    "pairing_problems_resolved": "包联企业办结问题",
 }
-# Keys of the contract whose records (pairings) the platform does not hold yet:
-# printed as null, "no data", so the object always has the contract's shape and nobody
-# reads a made-up 0. Each moves to a real query when its app arrives.
-NOT_YET_RECORDED = (
-    "cadres_paired",
-    "enterprises_paired",
-)
 CENT = Decimal("0.01")
 
 
@@ -175,6 +171,34 @@ def problem_drilldown(year: int) -> dict[str, dict[str, str]]:
     }
 
 
+def scoped_pairings(region: Region | None = None) -> QuerySet[Pairing]:
+    """All pairings, or a district's; for a township code those of its enterprises."""
+    if region is None:
+        return Pairing.objects.all()
+    return Pairing.objects.filter(Q(district=region) | Q(enterprise__township=region))
+
+
+def pairing_counts(pairings: QuerySet[Pairing], problems: QuerySet[Problem], year: int) -> dict[str, int | None]:
+    """百名干部进百企 (shared/LEDGERS.md): distinct cadres and enterprises in a pairing active at any
+    day of Y, and the problems resolved in Y about an enterprise paired on the problem's 提出日期.
+    All null when the scope holds no pairing at all."""
+    if not pairings.exists():
+        return dict.fromkeys(("cadres_paired", "enterprises_paired", "pairing_problems_resolved"))
+    first, last = _year_range(year)
+    active = pairings.active_in(first, last)  # type: ignore[attr-defined]
+    paired_when_raised = pairings.filter(
+        enterprise_id=OuterRef("enterprise_id"), since__lte=OuterRef("raised_on")
+    ).filter(Q(until__isnull=True) | Q(until__gte=OuterRef("raised_on")))
+    resolved = problems.filter(_in_year("resolved_on", year), enterprise__isnull=False).filter(
+        Exists(paired_when_raised)
+    )
+    return {
+        "cadres_paired": active.values("cadre_id").distinct().count(),
+        "enterprises_paired": active.values("enterprise_id").distinct().count(),
+        "pairing_problems_resolved": resolved.count(),
+    }
+
+
 def figures(*, year: int, region: Region | None = None) -> dict[str, Any]:
     """The project and funds figures of `year`, for the whole platform or one region."""
     projects = scoped_projects(region)
@@ -183,8 +207,9 @@ def figures(*, year: int, region: Region | None = None) -> dict[str, Any]:
     result["funds_arrived"] = funds[year]
     result["funds_yoy_pct"] = yoy_pct(funds[year], funds[year - 1])
     result["sign_to_start_days"] = sign_to_start_days(projects, year)
-    result.update(problem_counts(scoped_problems(region), year))
-    result.update(dict.fromkeys(NOT_YET_RECORDED))
+    problems = scoped_problems(region)
+    result.update(problem_counts(problems, year))
+    result.update(pairing_counts(scoped_pairings(region), problems, year))
     return {name: result[name] for name in LABELS}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from zhaoluo.core.errors import not_visible
+from zhaoluo.orgs.choices import Role
 from zhaoluo.problems import selectors as problem_selectors
 from zhaoluo.problems.choices import OPEN_STATUSES
 from zhaoluo.problems.filters import green_first
@@ -24,6 +25,8 @@ def deadline_rules() -> QuerySet[DeadlineRule]:
 
 
 def notice_list(*, user: Any) -> QuerySet[Notice]:
+    if getattr(user, "role", None) == Role.ENTERPRISE:
+        return Notice.objects.none()  # 督办单 are internal: an enterprise contact sees none (pages, API)
     visible = problem_selectors.problem_list(user=user).values("pk")
     return (
         Notice.objects.filter(problem_id__in=visible)
@@ -41,6 +44,8 @@ def notice_get(*, user: Any, pk: int) -> Notice:
 
 def queue(*, user: Any) -> QuerySet[Problem]:
     """督查室 queue: open problems above level 1 or with a colour, green channel first, highest first."""
+    if getattr(user, "role", None) == Role.ENTERPRISE:
+        return Problem.objects.none()
     return (
         problem_selectors.problem_list(user=user)
         .filter(status__in=OPEN_STATUSES, supervision_level__gt=1)

@@ -23,6 +23,7 @@ from zhaoluo.core.htmx import AuthedRequest
 from zhaoluo.core.ratelimit import limited
 from zhaoluo.ledgers.views import XLSX_TYPE
 from zhaoluo.orgs import selectors as org_selectors
+from zhaoluo.orgs.choices import Role
 from zhaoluo.orgs.scope import ScopeKind, scope_for
 from zhaoluo.problems import permissions as problem_permissions
 from zhaoluo.problems import selectors as problem_selectors
@@ -53,6 +54,12 @@ YES_NO = [("", "不限"), ("true", "是"), ("false", "否")]
 ACTIONS = ActionPages(page="supervision/action_page.html", fragment="problems/_action_form.html")
 
 
+def _internal(request: AuthedRequest) -> None:
+    """督办 pages are the government's own work: an enterprise contact never opens them."""
+    if request.user.role == Role.ENTERPRISE:
+        raise PermissionDenied("督办页面仅供政府部门使用")
+
+
 def _has_district(request: AuthedRequest) -> None:
     if scope_for(request.user).kind is ScopeKind.NONE:
         raise PermissionDenied("您的账号没有所属区")
@@ -64,6 +71,7 @@ def _has_district(request: AuthedRequest) -> None:
 @login_required
 @require_GET
 def rule_list(request: AuthedRequest) -> HttpResponse:
+    _internal(request)
     _has_district(request)
     context = {
         "rules": list(selectors.escalation_rules()),
@@ -143,6 +151,7 @@ def deadline_rule_edit(request: AuthedRequest, code: str) -> HttpResponse:
 @require_GET
 def queue(request: AuthedRequest) -> HttpResponse:
     """督查室 queue: problems on levels 2 and 3 by level and colour, and notices awaiting a reply."""
+    _internal(request)
     today = clock.today()
     problems = list(selectors.queue(user=request.user).select_related("unit", "project")[:500])
     with calendar.preloaded():
@@ -163,6 +172,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @limited("export", "ZHAOLUO_RATE_EXPORTS_PER_MINUTE")
 def queue_export(request: AuthedRequest) -> HttpResponseBase:
+    _internal(request)
     district = org_selectors.district_of(request.user)
     if district is None:
         raise PermissionDenied("您的账号未关联所属区")
@@ -179,6 +189,7 @@ def queue_export(request: AuthedRequest) -> HttpResponseBase:
 @login_required
 @require_GET
 def notice_list(request: AuthedRequest) -> HttpResponse:
+    _internal(request)
     data = request.GET.copy()
     if data.pop("waiting", None) == ["1"]:
         # Links from before the FilterSet said ?waiting=1 for "not yet replied".

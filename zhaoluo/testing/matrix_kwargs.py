@@ -28,6 +28,12 @@ class Targets:
     approval: Any = None  # an approval of the project, 区发改局 handling (security/conftest.targets_for)
     approval_item: Any = None  # an entry of the approvals catalogue
     meeting: Any = None  # a planned meeting chaired by the project's 包保领导, its 专班 lead invited
+    # 百名干部进百企 (security/conftest.targets_for): a pairing of a cadre of no persona with the
+    # project's enterprise, a visit of it with a photo, and a need already turned into a problem.
+    pairing: Any = None
+    visit: Any = None
+    need: Any = None
+    photo: Any = None
 
 
 Kwargs = Callable[[Targets], dict[str, Any]]
@@ -103,6 +109,22 @@ SCOPED_KWARGS: tuple[Kwargs, ...] = (
     approval,
     meeting,
 )
+
+
+def pairing(t: Targets) -> dict[str, Any]:
+    return {"pk": t.pairing.pk}
+
+
+def visit(t: Targets) -> dict[str, Any]:
+    return {"pk": t.visit.pk}
+
+
+def need(t: Targets) -> dict[str, Any]:
+    return {"pk": t.need.pk}
+
+
+def photo(t: Targets) -> dict[str, Any]:
+    return {"pk": t.photo.pk}
 
 
 def notification(t: Targets) -> dict[str, Any]:

@@ -81,3 +81,13 @@ MANAGE_ACCOUNTS = frozenset({"secadmin"})
 READ_AUDIT = frozenset({"auditadmin"})
 # core/pi.py can_unmask: the roles that phone contacts, and the enterprise's own contact.
 UNMASK_CONTACTS = frozenset({"investment", "economy", "enterprise_user"})
+# The 督办 pages (queue, 督办单, rules) are internal: an enterprise contact is refused them (service issue).
+INTERNAL = SIGNED_IN - {"enterprise_user"}
+# service/selectors.py: the district-wide roles, the enterprise's township and the enterprise itself see
+# its pairings and visits (and the cadre, no persona); service/permissions.py: 科经局 pairs, unpairs and
+# raises needs; photos follow contact details (UNMASK_CONTACTS); organiser pages need a district scope.
+SEES_SERVICE = DISTRICT_WIDE | {"township_user", "enterprise_user"}
+ORGANISE_PAIRINGS = frozenset({"economy"})
+SEES_VISIT_PHOTOS = UNMASK_CONTACTS
+DISTRICT_SCOPE = DISTRICT_WIDE | {"outsider"}
+ENTERPRISE_CONTACT = frozenset({"enterprise_user"})

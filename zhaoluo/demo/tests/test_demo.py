@@ -39,7 +39,11 @@ TARGETS_2020 = {
     "key_projects_started": 86,
     "key_projects_producing": 58,
     "strategic_100m_signed": 23,
-    "problems_resolved": 521,
+    # 173名干部对接146家企业，帮助解决问题521个: the problems solved are those of paired enterprises
+    # (shared/LEDGERS.md pairing_problems_resolved); problems of other origins add to problems_resolved.
+    "cadres_paired": 173,
+    "enterprises_paired": 146,
+    "pairing_problems_resolved": 521,
 }
 
 
@@ -215,8 +219,8 @@ def test_assistance_forms_turn_their_open_lines_into_2021_problems(demo_output: 
 
 def test_the_problem_loop_is_alive_on_the_demo_day(demo_output: str) -> None:
     result = figures(year=2020)
-    assert result["problems_raised"] > result["problems_resolved"] == 521
-    assert result["problems_resolved_on_time"] > 0.8 * 521
+    assert result["problems_raised"] > result["problems_resolved"] > result["pairing_problems_resolved"] == 521
+    assert result["problems_resolved_on_time"] > 0.8 * result["problems_resolved"]
     today = dt.date(2021, 3, 31)
     by_status = {status: Problem.objects.filter(status=status).count() for status in Status.values}
     assert all(by_status[status] > 0 for status in Status.values)  # 待交办 through 已销号, and 已办结 awaiting 销号

@@ -62,6 +62,7 @@ pytestmark = pytest.mark.django_db
 NOT_YET_RECORDED = {
     "cadres_paired": None,
     "enterprises_paired": None,
+    "pairing_problems_resolved": None,
     "problems_raised": None,
     "problems_resolved": None,
     "problems_resolved_on_time": None,

@@ -232,5 +232,6 @@ def test_the_json_object_has_every_key_of_the_contract_and_unrecorded_ones_are_n
         "problems_resolved",
         "problems_resolved_on_time",
         "problems_overdue",
+        "pairing_problems_resolved",
     ]
     assert all(value is None for value in result.values())  # an empty platform has no data at all

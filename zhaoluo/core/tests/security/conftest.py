@@ -105,7 +105,50 @@ def targets_for(project: Project, by: Any) -> Targets:
         approval=approval,
         approval_item=ApprovalItem.objects.get(code="construction"),
         meeting=_meeting_of(project),
+        **_service_of(enterprise, by),
     )
+
+
+def _service_of(enterprise: Any, by: Any) -> dict[str, Any]:
+    """A pairing of a cadre of no persona with `enterprise`, a visit of it with a photo, and a need
+    already turned into a problem (so an empty POST to raise it again changes nothing)."""
+    from zhaoluo.service.models import Pairing, Visit, VisitNeed, VisitPhoto
+
+    cadre = f.OfficialFactory.create(name=f"{enterprise.name}包联干部")
+    pairing = Pairing.objects.create(
+        district=enterprise.district, cadre=cadre, enterprise=enterprise, since=dt.date(2020, 3, 1)
+    )
+    visit = Visit.objects.create(
+        district=enterprise.district,
+        enterprise=enterprise,
+        cadre=cadre,
+        pairing=pairing,
+        visited_on=dt.date(2020, 5, 6),
+    )
+    photo = VisitPhoto(visit=visit)
+    photo.image.save("现场.jpg", ContentFile(_tiny_jpeg()), save=False)
+    photo.save()
+    problem = Problem.objects.create(
+        district=enterprise.district,
+        code=f"WT-V{visit.pk}",
+        description="需要本地钢材供应商",
+        origin=Origin.VISIT,
+        enterprise=enterprise,
+        raised_on=dt.date(2020, 5, 6),
+        raiser=by,
+    )
+    need = VisitNeed.objects.create(visit=visit, description=problem.description, problem=problem)
+    return {"pairing": pairing, "visit": visit, "need": need, "photo": photo}
+
+
+def _tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format="JPEG")
+    return out.getvalue()
 
 
 def _meeting_of(project: Project) -> Meeting:
