@@ -34,7 +34,9 @@ def test_a_unit_user_sees_the_badge_opens_the_assignment_and_lands_on_the_projec
     assert Notification.objects.get().read_at is not None
 
 
-def test_the_system_administrator_adds_a_wecom_robot_and_sends_a_test_message(world, live_server, page: Page):
+def test_the_system_administrator_adds_a_wecom_robot_and_sends_a_test_message(world, live_server, page: Page, settings):
+    # The test robot listens on loopback, which only an operator's allow-list admits (notify/webhooks).
+    settings.ZHAOLUO_WEBHOOK_HOSTS = ["127.0.0.1"]
     base = live_server.url
     log_in_with_code(page, base, world.sysadmin)
     page.get_by_role("link", name="通知渠道").click()

@@ -27,13 +27,14 @@ def as_of_summer_2020(settings):
     settings.ZHAOLUO_TODAY = "2020-07-01"
 
 
-def log_in(page: Page, base: str, username: str) -> None:
+def log_in(page: Page, base: str, username: str, landing: str = "我的工作") -> None:
+    """Log in from the home page; `landing` is the heading of the role's start page."""
     page.set_default_timeout(10_000)
     page.goto(f"{base}/")  # the home page sends a visitor to the login page
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="我的工作")).to_be_visible()
+    expect(page.get_by_role("heading", name=landing)).to_be_visible()
 
 
 def log_in_with_code(page: Page, base: str, user: User) -> None:

@@ -53,8 +53,9 @@ def test_a_cadre_records_a_visit_on_a_phone_that_raises_a_flag_and_a_need_that_b
     base = live_server.url
     page.set_viewport_size(PHONE)
     page.set_default_navigation_timeout(60_000)  # the first request of a shared, busy machine is slow
-    log_in(page, base, cadre.username)
-    page.goto(f"{base}/service/")
+    # The home page sends a 包联干部 to their own start page.
+    log_in(page, base, cadre.username, landing="我的包联企业")
+    assert page.url == f"{base}/service/"
     expect(page.get_by_text("襄阳盼盼食品有限公司").first).to_be_visible()
     fits_the_screen(page)
     page.get_by_role("link", name="记走访").first.click()

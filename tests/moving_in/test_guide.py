@@ -136,6 +136,7 @@ def test_following_the_guide_on_a_fresh_database_gives_the_hand_counted_figures(
         "sign_to_start_days": {"min": 91, "median": 98, "max": 217},
         "cadres_paired": None,
         "enterprises_paired": None,
+        "pairing_problems_resolved": None,
         "problems_raised": 5,
         "problems_resolved": 3,
         "problems_resolved_on_time": 1,

@@ -152,6 +152,8 @@ def run_action(
     if action.form.is_bound:
         mark_invalid(action.form)
     full_context = {
+        # Where "返回" leads on a form opened as a page: where success would have gone.
+        "back_url": success_url,
         **(context or {}),
         "action": action,
         "form": action.form,

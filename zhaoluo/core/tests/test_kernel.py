@@ -48,6 +48,7 @@ def test_the_apps_registered_their_steps_in_tick_order():
         "approvals",
         "supervision",
         "meetings",
+        "service_pools",
         "notify",
         "audit_anchor",
     ]

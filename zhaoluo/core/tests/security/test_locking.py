@@ -28,6 +28,7 @@ from zhaoluo.projects import services
 from zhaoluo.projects.choices import Stage
 from zhaoluo.projects.forms import ProjectForm
 from zhaoluo.projects.models import Milestone, Project
+from zhaoluo.service.models import Pairing
 from zhaoluo.supervision.models import Notice
 from zhaoluo.testing import permission_matrix as pm
 
@@ -72,6 +73,10 @@ def _terminate(t, world) -> None:
 
 def _v_project(t) -> int:
     return Project.objects.get(pk=t.project.pk).version
+
+
+def _v_pairing(t) -> int:
+    return Pairing.objects.get(pk=t.pairing.pk).version
 
 
 def _v_milestone(t) -> int:
@@ -375,6 +380,15 @@ UPDATES = [
         _v_notice,
         persona="unit",
     ),
+    Edit(
+        "api-pairing-end",
+        True,
+        "POST",
+        lambda t: f"/api/pairings/{t.pairing.pk}/end/",
+        lambda t, v: {"until": "2020-07-01", "reason": "干部调整", "version": v},
+        _v_pairing,
+        persona="economy",
+    ),
 ]
 
 
@@ -455,7 +469,7 @@ class _Ids:
     class _R:
         pk = 1
 
-    project = milestone = enterprise = problem = assistance_form = approval = notice = _R()
+    project = milestone = enterprise = problem = assistance_form = approval = notice = pairing = _R()
 
 
 # ---------------------------------------------------------------- randomized interleavings
