@@ -17,7 +17,7 @@ from zhaoluo.notify.api import NotificationViewSet
 from zhaoluo.orgs.api import MeView, OfficialsView, TownshipsView, UnitsView
 from zhaoluo.problems.api import ProblemViewSet
 from zhaoluo.projects.api import FundViewSet, MilestoneViewSet, ProjectViewSet
-from zhaoluo.service.api import FlagViewSet, PairingViewSet, VisitViewSet
+from zhaoluo.service.api import FlagViewSet, PairingViewSet, PoolMembershipViewSet, VisitViewSet
 from zhaoluo.supervision.api import NoticeViewSet, ProblemEscalationsView
 
 router = DefaultRouter(trailing_slash=True)
@@ -35,6 +35,7 @@ router.register("notices", NoticeViewSet, basename="api-notice")
 router.register("pairings", PairingViewSet, basename="api-pairing")
 router.register("visits", VisitViewSet, basename="api-visit")
 router.register("visit-flags", FlagViewSet, basename="api-visit-flag")
+router.register("pool-memberships", PoolMembershipViewSet, basename="api-pool-membership")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),

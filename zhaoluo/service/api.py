@@ -25,13 +25,14 @@ from zhaoluo.core.api_support import (
 from zhaoluo.core.errors import PermissionDeniedError
 from zhaoluo.enterprises.models import Enterprise
 from zhaoluo.orgs.models import Official
+from zhaoluo.orgs.scope import ScopeKind, scope_for
 from zhaoluo.problems.choices import Category
 
 from . import selectors, services
 from .choices import VisitMode
-from .filters import FlagFilterSet, PairingFilterSet, VisitFilterSet
+from .filters import FlagFilterSet, PairingFilterSet, PoolMembershipFilterSet, VisitFilterSet
 from .instrument import QUESTIONS
-from .models import Pairing, Visit, VisitFlag
+from .models import Pairing, PoolMembership, Visit, VisitFlag
 from .permissions import can_organise
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="记录 id")
@@ -278,3 +279,54 @@ class FlagViewSet(ApiMixin, viewsets.GenericViewSet[VisitFlag]):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(FlagSerializer(page, many=True).data)
+
+
+class PoolMembershipSerializer(serializers.ModelSerializer[PoolMembership]):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    pool_label = serializers.CharField(source="get_pool_display", read_only=True)
+    listing_stage_label = serializers.CharField(source="get_listing_stage_display", read_only=True)
+
+    class Meta:
+        model = PoolMembership
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "enterprise_uscc",
+            "pool",
+            "pool_label",
+            "entered_on",
+            "reason",
+            "left_on",
+            "left_reason",
+            "listing_stage",
+            "listing_stage_label",
+            "certificate_expires_on",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="企业库成员（规上、高企、专精特新、上市后备、已上市；含入库、出库及原因）",
+        tags=TAG,
+        responses={200: PoolMembershipSerializer, **errors(400, 403)},
+    ),
+)
+class PoolMembershipViewSet(ApiMixin, viewsets.GenericViewSet[PoolMembership]):
+    """The pools page's records: like the page, for the district-wide roles only."""
+
+    queryset = PoolMembership.objects.none()
+    serializer_class = PoolMembershipSerializer
+    filterset_class = PoolMembershipFilterSet
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[PoolMembership]:
+        return selectors.pool_memberships(user=self.request.user).order_by("pool", "-entered_on", "pk")
+
+    def list(self, request: Request) -> Response:
+        if scope_for(request.user).kind is not ScopeKind.DISTRICT:
+            raise PermissionDeniedError("只有区级部门可以查看企业库")
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(PoolMembershipSerializer(page, many=True).data)

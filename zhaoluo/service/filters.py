@@ -9,14 +9,15 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 
 from zhaoluo.core import clock
+from zhaoluo.core.filtering import BooleanFilter, YearFilter
 
-from .choices import VisitMode
-from .models import FlagRule, Pairing, Visit, VisitFlag
+from .choices import Pool, VisitMode
+from .models import FlagRule, Pairing, PoolMembership, Visit, VisitFlag
 
 
 class PairingFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="关键词", method="search", help_text="干部姓名或企业名称")
-    active = filters.BooleanFilter(label="仍在包联", method="filter_active")
+    active = BooleanFilter(label="仍在包联", method="filter_active")
     year = filters.NumberFilter(label="年度", method="filter_year", help_text="该年内任一天在包联")
 
     class Meta:
@@ -48,7 +49,7 @@ class VisitFilterSet(filters.FilterSet):
     mode = filters.ChoiceFilter(label="走访方式", choices=VisitMode.choices)
     since = filters.DateFilter(label="走访日期起", field_name="visited_on", lookup_expr="gte")
     until = filters.DateFilter(label="走访日期止", field_name="visited_on", lookup_expr="lte")
-    flagged = filters.BooleanFilter(label="有预警", method="filter_flagged")
+    flagged = BooleanFilter(label="有预警", method="filter_flagged")
 
     class Meta:
         model = Visit
@@ -74,3 +75,13 @@ class FlagFilterSet(filters.FilterSet):
     class Meta:
         model = VisitFlag
         fields = ["rule", "since"]
+
+
+class PoolMembershipFilterSet(filters.FilterSet):
+    pool = filters.ChoiceFilter(label="企业库", choices=Pool.choices)
+    current = BooleanFilter(label="仍在库中", field_name="left_on", lookup_expr="isnull")
+    entered_year = YearFilter(label="入库年度", field_name="entered_on", lookup_expr="year")
+
+    class Meta:
+        model = PoolMembership
+        fields = ["pool", "current", "entered_year"]

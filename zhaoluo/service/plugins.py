@@ -7,7 +7,7 @@ import datetime as dt
 from zhaoluo.core import api_schema, scheduled
 from zhaoluo.problems import services as problem_services
 
-from .choices import VisitMode
+from .choices import ListingStage, Pool, VisitMode
 
 
 def _pools(today: dt.date) -> dict[str, int]:
@@ -18,7 +18,7 @@ def _pools(today: dt.date) -> dict[str, int]:
 
 # After meetings (80), before notify (1000): the 高企 expiry reminders it queues go out in the same run.
 scheduled.register_step(scheduled.Step("service_pools", "高企证书到期提醒", _pools, order=90))
-api_schema.register_enums(VisitMode)
+api_schema.register_enums(VisitMode, Pool, ListingStage)
 
 
 def _followers_hook() -> None:

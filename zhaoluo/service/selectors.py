@@ -19,7 +19,7 @@ from zhaoluo.orgs.scope import ScopeKind, scope_for
 from zhaoluo.problems.choices import OPEN_STATUSES, Status
 from zhaoluo.problems.models import Problem
 
-from .models import FlagRule, Pairing, Visit, VisitFlag
+from .models import FlagRule, Pairing, PoolMembership, Visit, VisitFlag
 
 
 def _enterprise_filter(user: Any, prefix: str = "enterprise__") -> Q | None:
@@ -134,3 +134,9 @@ def awaiting_confirmation(*, user: Any) -> QuerySet[Problem]:
         return Problem.objects.none()
     enterprises = Pairing.objects.filter(cadre_id=user.official_id, until__isnull=True).values("enterprise_id")
     return Problem.objects.filter(enterprise_id__in=enterprises, status=Status.RESOLVED).select_related("enterprise")
+
+
+def pool_memberships(*, user: Any) -> QuerySet[PoolMembership]:
+    """Pool memberships (规上, 高企, 专精特新, 上市后备, 已上市) of the enterprises the user sees
+    through this app, with their history (entered, left, why)."""
+    return PoolMembership.objects.filter(enterprise__in=service_enterprises(user=user)).select_related("enterprise")

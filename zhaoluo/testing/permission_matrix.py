@@ -428,6 +428,7 @@ ROUTES: tuple[Route, ...] = (
     Route("api-visit-list", {"GET": everyone(), "POST": everyone(API_INVALID)}, api=True),
     Route("api-visit-detail", {"GET": in_scope(SEES_SERVICE)}, visit, api=True),
     Route("api-visit-flag-list", {"GET": everyone()}, api=True),
+    Route("api-pool-membership-list", {"GET": only(DISTRICT_SCOPE)}, api=True),
 )
 
 # The Django admin (core/adminsite.py) is the system administrator's alone: one rule for all

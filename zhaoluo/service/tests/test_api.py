@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from zhaoluo.service import pools
+from zhaoluo.service.choices import Pool
 from zhaoluo.service.models import Pairing, Visit
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +87,34 @@ def test_a_visit_in_the_future_through_the_api_is_400_and_nothing_is_written(ser
     assert not Visit.objects.exists()
 
 
+def test_pool_memberships_are_listed_with_their_history_for_the_district_and_refused_to_others(service):
+    economy = service.world.economy
+    kept = pools.pool_enter(
+        by=economy, enterprise=service.enterprise, pool=Pool.ABOVE_SCALE, entered_on=D(2020, 8, 31), reason="小升规"
+    )
+    left = pools.pool_enter(by=economy, enterprise=service.enterprise, pool=Pool.LISTING, entered_on=D(2019, 5, 1))
+    pools.pool_leave(by=economy, membership=left, left_on=D(2020, 5, 26), reason="上交所主板上市")
+
+    rows = api(economy).get("/api/pool-memberships/").json()["results"]
+    assert {(r["pool_label"], r["entered_on"], r["left_on"], r["left_reason"]) for r in rows} == {
+        ("规上企业", "2020-08-31", None, ""),
+        ("上市后备", "2019-05-01", "2020-05-26", "上交所主板上市"),
+    }
+    current = api(economy).get("/api/pool-memberships/", {"current": "true"}).json()["results"]
+    assert [r["id"] for r in current] == [kept.pk]
+    assert api(economy).get("/api/pool-memberships/", {"entered_year": "0"}).status_code == 400
+    assert api(service.world.outsider).get("/api/pool-memberships/").json()["results"] == []
+    assert api(service.world.enterprise_user).get("/api/pool-memberships/").status_code == 403
+    assert api(service.cadre).get("/api/pool-memberships/").status_code == 403
+
+
 def test_the_schema_documents_the_service_endpoints(service):
     schema = api(service.world.economy).get("/api/schema/", {"format": "json"}).json()
-    for path in ("/api/pairings/", "/api/pairings/{id}/end/", "/api/visits/", "/api/visit-flags/"):
+    for path in (
+        "/api/pairings/",
+        "/api/pairings/{id}/end/",
+        "/api/visits/",
+        "/api/visit-flags/",
+        "/api/pool-memberships/",
+    ):
         assert path in schema["paths"], path
