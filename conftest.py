@@ -33,3 +33,21 @@ def _test_settings(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`, as `./zl test` runs the suite), the tests of a
+    module that share a module- or class-scoped fixture (the demo district, a subprocess's
+    report, a 200 MiB zip) go to one worker, so the fixture is built once, not once per worker."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        # The project's own fixtures only (a plugin's, such as pytest-django's class-scoped
+        # unittest hook, have no base id and would group everything).
+        shared = any(
+            defs and defs[-1].baseid and defs[-1].scope in ("module", "class", "package")
+            for defs in info.name2fixturedefs.values()
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::")[0]))
